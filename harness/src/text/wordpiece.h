@@ -1,0 +1,49 @@
+// WordPiece (greedy longest-match-first) and the BERT tokenizer that joins the
+// basic tokenizer, WordPiece and the [CLS] a [SEP] b [SEP] layout.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "text/basic_tokenizer.h"
+#include "text/vocab.h"
+
+namespace greenbench {
+
+class WordPiece {
+ public:
+  explicit WordPiece(const Vocab& vocab, int max_chars_per_word = 100);
+  /// Appends the ids of one basic token; a word that cannot be split becomes [UNK].
+  void encode_word(const std::string& word, std::vector<int32_t>& ids) const;
+
+ private:
+  const Vocab& vocab_;
+  int max_chars_per_word_;
+};
+
+/// Model input for one instance.
+struct Encoding {
+  std::vector<int32_t> ids;       ///< [CLS] a [SEP] (b [SEP])
+  std::vector<int32_t> type_ids;  ///< 0 for a's segment, 1 for b's
+};
+
+class BertTokenizer {
+ public:
+  /// Keeps a copy of the vocabulary.
+  explicit BertTokenizer(Vocab vocab, bool lower_case = true);
+  /// WordPiece ids of a text, without special tokens.
+  std::vector<int32_t> encode_text(std::string_view text) const;
+  /// Full encoding truncated to max_len ids, special tokens included; pairs
+  /// are truncated longest-first, as Hugging Face does.
+  Encoding encode(std::string_view text_a, std::string_view text_b, int max_len) const;
+  const Vocab& vocab() const { return vocab_; }
+
+ private:
+  Vocab vocab_;
+  BasicTokenizer basic_;
+  WordPiece wordpiece_;
+};
+
+}  // namespace greenbench

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package greenbench needs. README, .ci/run and the
+# Dockerfile all call this one script, so what CI proves is what users run.
+# Idempotent: packages already present are left as they are.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libtorch-dev            # LibTorch 1.13 (CPU) with its CMake config
+  libopenblas0-pthread    # switches LibTorch off the reference BLAS (~20x faster GEMM)
+  libcli11-dev nlohmann-json3-dev catch2 libbenchmark-dev
+  libcurl4-openssl-dev libarchive-dev libssl-dev libpapi-dev libicu-dev
+  python3                 # loopback HTTP server used by the download tests
+)
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  # --no-install-recommends: libtorch1.13 recommends OpenCV, FFmpeg and Qt,
+  # none of which we use; they would triple the install time.
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: all ${#packages[@]} packages present"
+fi
+
+# Make sure the BLAS alternative points at OpenBLAS, not the reference BLAS.
+for alt in libblas.so.3-x86_64-linux-gnu liblapack.so.3-x86_64-linux-gnu; do
+  if update-alternatives --query "$alt" >/dev/null 2>&1; then
+    target=$(update-alternatives --list "$alt" | grep -m1 openblas-pthread || true)
+    [ -n "$target" ] && $SUDO update-alternatives --set "$alt" "$target" >/dev/null
+  fi
+done
+echo "install-deps: BLAS -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)"
