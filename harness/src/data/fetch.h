@@ -13,6 +13,7 @@ struct FetchOptions {
   long connect_timeout_s = 30;
   long stall_timeout_s = 60;       ///< give up on a transfer slower than 1 byte/s for this long
   bool progress = true;
+  double retry_delay_s = 1.0;      ///< first back-off; doubles after each failed try, capped at 60 s
 };
 
 /// Downloads url to dest. Partial data is kept in dest + ".part" and resumed
@@ -24,10 +25,15 @@ void download_file(const std::string& url, const std::string& dest, const std::s
 
 /// Unpacks an archive (tar, tar.gz, zip, ...) into dest_dir: extracts into a
 /// temporary sibling folder, then renames, so dest_dir is complete or absent.
-/// Refuses entries that would escape dest_dir.
+/// If dest_dir already exists, each top-level entry of the archive replaces
+/// its namesake there by one rename; other entries of dest_dir are kept.
+/// Refuses entries that would escape dest_dir (absolute paths, "..", symlinks
+/// pointing outside) and leaves nothing behind on failure.
 void unpack_archive(const std::string& archive, const std::string& dest_dir);
 
-/// Fetches every source of `task` into data_root/task.name().
+/// Fetches every source of `task` into data_root/task.name(): downloads to
+/// downloads/<file_name> (kept, so a rerun skips it), then unpacks archives
+/// into the task folder and copies plain files there. Prints what it did.
 void fetch_task_data(const Task& task, const std::string& data_root, const FetchOptions& options);
 
 }  // namespace greenbench

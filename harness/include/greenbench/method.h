@@ -1,0 +1,58 @@
+// The method interface: what a method or baseline implements. The harness
+// owns data, timing, FLOPs and records; a method trains its model and answers
+// batches, reporting per instance the compute path it took, so no plugin can
+// misreport its own cost.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "data/batching.h"
+#include "model/bert_config.h"
+#include "train/trainer.h"
+
+namespace greenbench {
+
+/// What the harness hands a method to train on.
+struct MethodContext {
+  std::string task_name;
+  const EncodedSet& train;
+  const EncodedSet& calibration;
+  BertConfig model_config;     ///< the suite's backbone shape (size, vocab, labels); exits are the method's to set
+  TrainOptions train_options;  ///< the suite's defaults; a method may override from its config
+  nlohmann::json config;       ///< the method's own settings (defaults merged in)
+};
+
+/// One instance's answer and the path it took through the model.
+struct Prediction {
+  int label = -1;
+  float confidence = 0;    ///< calibrated max probability of the answering exit
+  int layers_run = 0;      ///< encoder layers computed for this instance
+  int exits_evaluated = 0; ///< classifier heads computed (each costs pooler + linear)
+};
+
+/// One setting of a method's knob (an early-exit threshold, say).
+struct OperatingPoint {
+  std::string name;         ///< short label for tables ("t=0.90")
+  nlohmann::json setting;   ///< what predict() reads
+};
+
+class Method {
+ public:
+  virtual ~Method() = default;
+  /// Trains and calibrates; returns facts for the record (train stats, temperatures).
+  virtual nlohmann::json train(MethodContext& context) = 0;
+  /// The settings the harness evaluates, cheapest last is not required.
+  virtual std::vector<OperatingPoint> operating_points() const = 0;
+  /// Fills out[i] for batch.indices[i]. Runs in eval mode without gradients.
+  virtual void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) = 0;
+  /// The trained model's shape, from which the harness counts FLOPs.
+  virtual const BertConfig& model_config() const = 0;
+  virtual int64_t parameter_count() const = 0;
+  /// Extra analysis on the test set for the record (per-exit accuracy, oracle); may be empty.
+  virtual nlohmann::json analyse(const EncodedSet& test) { (void)test; return nlohmann::json::object(); }
+};
+
+}  // namespace greenbench

@@ -1,0 +1,92 @@
+#include "cli/bench.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "util/error.h"
+
+namespace greenbench {
+
+void apply_bench_preset(const std::string& preset, RunSettings& s) {
+  s.suite = preset;
+  if (preset == "quick") {
+    // Sized so all five tasks fit in about 30 minutes on 2 cores.
+    s.model_size = "mini";
+    s.num_layers = 4;
+    s.max_len = 128;
+    s.vocab_size = 8000;
+    s.train.epochs = 2;
+    s.roles.max_train = 3000;
+    s.roles.max_calibration = 1000;
+    s.roles.max_test = 1000;
+  } else if (preset == "large") {
+    // Every shared training example; a few hours on 2 cores.
+    s.model_size = "mini";
+    s.num_layers = 4;
+    s.max_len = 256;
+    s.vocab_size = 16000;
+    s.train.epochs = 3;
+    s.roles.max_train = 0;
+    s.roles.max_calibration = 2000;
+    s.roles.max_test = 0;
+  } else {
+    throw Error("unknown bench preset '" + preset + "'; use quick or large");
+  }
+}
+
+std::vector<nlohmann::json> run_bench(const std::vector<std::string>& tasks, const RunSettings& s) {
+  std::vector<nlohmann::json> all;
+  for (const auto& name : tasks) {
+    PreparedTask prepared = prepare_task(name, s);
+    std::vector<nlohmann::json> records;
+    records.push_back(run_method(prepared, "standard", nlohmann::json::object(), s));
+    const int layers = records.back()["model"]["config"]["num_hidden_layers"].get<int>();
+    for (int k = 1; k < layers; ++k) records.push_back(run_method(prepared, "truncated", {{"layers", k}}, s));
+    records.push_back(run_method(prepared, "early_exit", nlohmann::json::object(), s));
+    std::printf("%s\n", format_task_table(name, records).c_str());
+    std::fflush(stdout);
+    all.insert(all.end(), records.begin(), records.end());
+  }
+  return all;
+}
+
+std::string format_task_table(const std::string& task, const std::vector<nlohmann::json>& records) {
+  double base_flops = 0, base_wall = 0;
+  for (const auto& r : records) {
+    if (r["method"]["name"] == "standard") {
+      base_flops = r["operating_points"].back()["flops_per_instance"].get<double>();
+      base_wall = r["operating_points"].back()["ms_per_instance"].get<double>();
+    }
+  }
+  std::ostringstream out;
+  char line[256];
+  std::snprintf(line, sizeof line, "\n%s (test role: %s, %zu instances)\n", task.c_str(),
+                records.front()["task"]["roles"]["test"]["source"].get<std::string>().c_str(),
+                records.front()["task"]["roles"]["test"]["examples"].get<size_t>());
+  out << line;
+  std::snprintf(line, sizeof line, "%-12s %-12s %9s %9s %12s %10s %10s\n", "method", "setting", "accuracy", "macro-F1",
+                "MFLOPs/inst", "x FLOPs", "x wall");
+  out << line << std::string(80, '-') << "\n";
+  auto row = [&](const std::string& method, const std::string& setting, double acc, double f1, double flops, double ms) {
+    char speed_wall[16] = "-";
+    if (ms > 0 && base_wall > 0) std::snprintf(speed_wall, sizeof speed_wall, "%.2f", base_wall / ms);
+    std::snprintf(line, sizeof line, "%-12s %-12s %9.4f %9.4f %12.2f %10.2f %10s\n", method.c_str(), setting.c_str(), acc,
+                  f1, flops / 1e6, base_flops > 0 ? base_flops / flops : 0.0, speed_wall);
+    out << line;
+  };
+  for (const auto& r : records) {
+    const std::string method = r["method"]["name"];
+    for (const auto& p : r["operating_points"]) {
+      std::string setting = p["name"];
+      if (method == "truncated") setting = "k=" + std::to_string(r["method"]["config"]["layers"].get<int>());
+      row(method, setting, p["accuracy"], p["macro_f1"], p["flops_per_instance"], p["ms_per_instance"]);
+    }
+    if (r["analysis"].contains("oracle")) {
+      const auto& o = r["analysis"]["oracle"];
+      row(method, "oracle", o["accuracy"], 0.0 / 0.0, o["flops_per_instance"], 0);
+    }
+  }
+  return out.str();
+}
+
+}  // namespace greenbench

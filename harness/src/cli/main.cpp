@@ -1,0 +1,164 @@
+// greenbench: train and evaluate efficient NLP methods with their price tag.
+#include <torch/torch.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/bench.h"
+#include "cli/settings_options.h"
+#include "data/fetch.h"
+#include "data/roles.h"
+#include "greenbench/registry.h"
+#include "greenbench/task.h"
+#include "measure/blas_info.h"
+#include "run/build_info.h"
+#include "util/error.h"
+#include "util/progress.h"
+
+namespace greenbench {
+namespace {
+
+const std::vector<std::string> kAllTasks = {"ag_news", "imdb", "sst2", "snli", "mnli"};
+
+int list_tasks(const std::string& data_flag) {
+  const std::string root = resolve_data_root(data_flag);
+  std::printf("data folder: %s\n\n", root.c_str());
+  std::printf("%-8s %-10s %-42s %s\n", "task", "name", "labels", "splits found");
+  for (const auto& task : builtin_tasks()) {
+    std::string labels, found;
+    for (const auto& l : task->label_names()) labels += (labels.empty() ? "" : ", ") + l;
+    const std::string dir = root + "/" + task->name();
+    for (const char* split : {"train", "dev", "test"}) {
+      if (task->has_split(dir, split)) found += std::string(found.empty() ? "" : " ") + split;
+    }
+    if (found.empty()) found = "none (greenbench data fetch " + task->name() + ")";
+    std::printf("%-8s %-10s %-42s %s\n", task->name().c_str(), task->display_name().c_str(), labels.c_str(), found.c_str());
+  }
+  return 0;
+}
+
+int list_methods() {
+  std::printf("%-12s %-9s %s\n", "method", "family", "description");
+  for (const auto& m : method_registry().all()) {
+    std::printf("%-12s %-9s %s\n", m.name.c_str(), m.family.c_str(), m.description.c_str());
+    std::printf("%-12s %-9s defaults: %s\n", "", "", m.default_config.dump().c_str());
+  }
+  return 0;
+}
+
+std::vector<std::string> expand_tasks(const std::vector<std::string>& names) {
+  if (names.empty() || (names.size() == 1 && names[0] == "all")) return kAllTasks;
+  for (const auto& n : names) make_task(n);  // validates early, with the list of known tasks
+  return names;
+}
+
+}  // namespace
+}  // namespace greenbench
+
+int main(int argc, char** argv) {
+  using namespace greenbench;
+  ensure_fast_openblas(argv);
+
+  CLI::App app{
+      "greenbench: train and evaluate efficient NLP methods (early exit, truncated models, ...) and report\n"
+      "accuracy with its price tag: FLOPs, time and, where the machine allows, energy.\n"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", build_info().version + " (" + build_info().git_commit.substr(0, 12) + ")");
+  bool quiet = false;
+  app.add_flag("-q,--quiet", quiet, "no progress bars");
+
+  std::string data_flag;
+  auto* tasks_cmd = app.add_subcommand("tasks", "list the tasks and which of their splits the data folder has");
+  tasks_cmd->add_option("--data", data_flag, "data folder (default: $GREENBENCH_DATA, else ./data)");
+
+  app.add_subcommand("methods", "list the methods and baselines with their default settings");
+
+  RunSettings run_settings;
+  std::string run_task, run_method_name, run_config = "{}";
+  auto* run_cmd = app.add_subcommand("run", "train, calibrate and evaluate one method on one task; write its record");
+  run_cmd->add_option("task", run_task, "task name (see `greenbench tasks`)")->required();
+  run_cmd->add_option("method", run_method_name, "method name (see `greenbench methods`)")->required();
+  run_cmd->add_option("--config", run_config, "method settings as JSON, merged over its defaults, e.g. '{\"layers\": 2}'");
+  add_settings_options(*run_cmd, run_settings, data_flag);
+
+  RunSettings bench_settings;
+  std::string preset = "quick";
+  std::vector<std::string> bench_tasks;
+  auto* bench_cmd = app.add_subcommand("bench", "the main job: standard, truncated and early exit on every task, with tables");
+  bench_cmd->add_option("--preset", preset, "quick (about 30 min on 2 cores) or large (all training data, hours)")
+      ->capture_default_str();
+  bench_cmd->add_option("--tasks", bench_tasks, "tasks to run (default: all five)");
+  add_settings_options(*bench_cmd, bench_settings, data_flag);
+
+  auto* data_cmd = app.add_subcommand("data", "manage datasets");
+  data_cmd->require_subcommand(1);
+  std::string fetch_task;
+  auto* fetch_cmd = data_cmd->add_subcommand("fetch", "download a task's canonical archives, check sha256, unpack");
+  fetch_cmd->add_option("task", fetch_task, "task name, or 'all'")->required();
+  fetch_cmd->add_option("--data", data_flag, "data folder (default: $GREENBENCH_DATA, else ./data)");
+
+  auto* env_cmd = app.add_subcommand("env", "show the build, LibTorch and BLAS this binary uses");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (bench_cmd->parsed()) {
+    // The preset sets the defaults; parsing again lets the flags given win.
+    try {
+      apply_bench_preset(preset, bench_settings);
+      app.clear();
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      return app.exit(e);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "greenbench: %s\n", e.what());
+      return 2;
+    }
+  }
+  ProgressBar::set_enabled(!quiet);
+
+  try {
+    if (tasks_cmd->parsed()) return list_tasks(data_flag);
+    if (app.got_subcommand("methods")) return list_methods();
+    if (env_cmd->parsed()) {
+      const auto& b = build_info();
+      const BlasInfo blas = detect_blas();
+      std::printf("greenbench %s (commit %s, dirty %s), %s build, %s\n", b.version.c_str(), b.git_commit.c_str(),
+                  b.git_dirty.c_str(), b.build_type.c_str(), b.compiler.c_str());
+      std::printf("LibTorch %s, %d threads\n", b.torch_version.c_str(), torch::get_num_threads());
+      std::printf("BLAS: %s (%s), core %s%s\n", blas.name.c_str(), blas.library.c_str(), blas.core.c_str(),
+                  blas.coretype_override.empty() ? "" : (", OPENBLAS_CORETYPE=" + blas.coretype_override).c_str());
+      return 0;
+    }
+    if (run_cmd->parsed()) {
+      finish_settings(run_settings, data_flag);
+      PreparedTask prepared = prepare_task(run_task, run_settings);
+      auto record = run_method(prepared, run_method_name, nlohmann::json::parse(run_config), run_settings);
+      std::printf("%s", format_task_table(run_task, {record}).c_str());
+      std::printf("record: %s\n", record["path"].get<std::string>().c_str());
+      return 0;
+    }
+    if (bench_cmd->parsed()) {
+      finish_settings(bench_settings, data_flag);
+      auto records = run_bench(expand_tasks(bench_tasks), bench_settings);
+      std::printf("\n%zu records written under %s\n", records.size(), bench_settings.results_dir.c_str());
+      return 0;
+    }
+    if (fetch_cmd->parsed()) {
+      const std::string root = resolve_data_root(data_flag);
+      for (const auto& name : expand_tasks({fetch_task})) fetch_task_data(*make_task(name), root, FetchOptions{});
+      return 0;
+    }
+  } catch (const nlohmann::json::exception& e) {
+    std::fprintf(stderr, "greenbench: bad JSON: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "greenbench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,37 @@
+#include "cli/settings_options.h"
+
+#include <torch/torch.h>
+
+#include "data/roles.h"
+
+namespace greenbench {
+
+void add_settings_options(CLI::App& c, RunSettings& s, std::string& data_flag) {
+  c.add_option("--data", data_flag, "data folder (default: $GREENBENCH_DATA, else ./data)");
+  c.add_option("--results", s.results_dir, "where records are written")->capture_default_str();
+  c.add_option("--cache", s.cache_dir, "where learned vocabularies are kept")->capture_default_str();
+  c.add_option("--vocab", s.vocab_file, "a pretrained vocab.txt (default: learn one from the training split)");
+  c.add_option("--size", s.model_size, "model size preset: tiny, mini, small, medium, base, large")->capture_default_str();
+  c.add_option("--layers", s.num_layers, "override the preset's number of layers (0: keep)")->capture_default_str();
+  c.add_option("--pooling", s.pooling, "summary each exit reads: cls or mean")->capture_default_str();
+  c.add_option("--max-len", s.max_len, "word pieces per instance, special tokens included")->capture_default_str();
+  c.add_option("--vocab-size", s.vocab_size, "size of the learned vocabulary")->capture_default_str();
+  c.add_option("--epochs", s.train.epochs, "training epochs (fractions allowed)")->capture_default_str();
+  c.add_option("--batch-size", s.train.batch_size, "training batch size")->capture_default_str();
+  c.add_option("--lr", s.train.learning_rate, "peak learning rate (AdamW)")->capture_default_str();
+  c.add_option("--eval-batch-size", s.eval_batch_size, "batch size for evaluation")->capture_default_str();
+  c.add_option("--max-train", s.roles.max_train, "subsample the training role to this many (0: all)")->capture_default_str();
+  c.add_option("--max-test", s.roles.max_test, "subsample the test role (0: all)")->capture_default_str();
+  c.add_option("--max-calibration", s.roles.max_calibration, "subsample the calibration role (0: all)")->capture_default_str();
+  c.add_option("--seed", s.seed, "seed for initialisation, shuffling and carve-outs")->capture_default_str();
+  c.add_option("--threads", s.threads, "intra-op threads (recorded)")->capture_default_str();
+}
+
+void finish_settings(RunSettings& s, const std::string& data_flag) {
+  s.data_root = resolve_data_root(data_flag);
+  s.train.seed = s.seed;
+  s.roles.seed = s.seed;
+  torch::set_num_threads(s.threads);
+}
+
+}  // namespace greenbench

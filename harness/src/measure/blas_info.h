@@ -1,0 +1,28 @@
+// Which BLAS this process actually loaded, and a fix for OpenBLAS 0.3.21
+// (Debian 12) misdetecting recent Xeons: it falls back to its "Prescott"
+// (SSE3) kernels, about 5x slower for GEMM than its AVX-512 ones here.
+#pragma once
+
+#include <string>
+
+namespace greenbench {
+
+struct BlasInfo {
+  std::string library;    ///< path of the BLAS shared object mapped into the process
+  std::string name;       ///< "OpenBLAS", "MKL", "reference BLAS" or "unknown"
+  std::string core;       ///< OpenBLAS's kernel set (openblas_get_corename), if OpenBLAS
+  std::string config;     ///< OpenBLAS's build config string, if OpenBLAS
+  std::string coretype_override;  ///< OPENBLAS_CORETYPE in effect, if any
+};
+
+/// Reads /proc/self/maps and asks OpenBLAS, if loaded, for its core.
+BlasInfo detect_blas();
+
+/// If OpenBLAS chose its generic Prescott kernels on a CPU with AVX-512 (or
+/// AVX2), re-executes this program with OPENBLAS_CORETYPE set to SkylakeX (or
+/// Haswell), because OpenBLAS reads it only when it loads. Does nothing when
+/// OPENBLAS_CORETYPE is already set or GREENBENCH_NO_BLAS_FIX=1. Returns only
+/// if no re-exec happened.
+void ensure_fast_openblas(char** argv);
+
+}  // namespace greenbench

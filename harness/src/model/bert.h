@@ -1,0 +1,120 @@
+// A BERT encoder in LibTorch with classifiers at several layers. Parameter
+// names match Hugging Face's BertForSequenceClassification ("bert.encoder.
+// layer.3.attention.self.query.weight"), with one classifier per exit
+// ("exits.0.weight") in place of HF's single "classifier". Inference can run
+// one layer at a time, so a method can stop early.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "model/bert_config.h"
+
+namespace greenbench {
+
+struct BertEmbeddingsImpl : torch::nn::Module {
+  explicit BertEmbeddingsImpl(const BertConfig& config);
+  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids);
+  torch::nn::Embedding word_embeddings{nullptr}, position_embeddings{nullptr}, token_type_embeddings{nullptr};
+  torch::nn::LayerNorm LayerNorm{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(BertEmbeddings);
+
+struct BertSelfAttentionImpl : torch::nn::Module {
+  explicit BertSelfAttentionImpl(const BertConfig& config);
+  /// hidden [B,S,H], mask_bias [B,1,1,S] (0 for tokens, a large negative for padding).
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
+  torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+  int num_heads, head_dim;
+};
+TORCH_MODULE(BertSelfAttention);
+
+/// Dense + dropout + residual LayerNorm, used after attention and after the feed-forward.
+struct BertOutputImpl : torch::nn::Module {
+  BertOutputImpl(int in_features, const BertConfig& config);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual);
+  torch::nn::Linear dense{nullptr};
+  torch::nn::LayerNorm LayerNorm{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(BertOutput);
+
+struct BertAttentionImpl : torch::nn::Module {
+  explicit BertAttentionImpl(const BertConfig& config);
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
+  BertSelfAttention self{nullptr};
+  BertOutput output{nullptr};
+};
+TORCH_MODULE(BertAttention);
+
+struct BertIntermediateImpl : torch::nn::Module {
+  explicit BertIntermediateImpl(const BertConfig& config);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::nn::Linear dense{nullptr};
+};
+TORCH_MODULE(BertIntermediate);
+
+struct BertLayerImpl : torch::nn::Module {
+  explicit BertLayerImpl(const BertConfig& config);
+  torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
+  BertAttention attention{nullptr};
+  BertIntermediate intermediate{nullptr};
+  BertOutput output{nullptr};
+};
+TORCH_MODULE(BertLayer);
+
+struct BertEncoderImpl : torch::nn::Module {
+  explicit BertEncoderImpl(const BertConfig& config);
+  torch::nn::ModuleList layer{nullptr};
+};
+TORCH_MODULE(BertEncoder);
+
+struct BertPoolerImpl : torch::nn::Module {
+  explicit BertPoolerImpl(const BertConfig& config);
+  torch::Tensor forward(const torch::Tensor& summary);
+  torch::nn::Linear dense{nullptr};
+};
+TORCH_MODULE(BertPooler);
+
+/// The encoder ("bert.*" in HF names).
+struct BertModelImpl : torch::nn::Module {
+  explicit BertModelImpl(const BertConfig& config);
+  torch::Tensor embed(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids);
+  /// attention_mask [B,S] (1 token, 0 padding) -> additive bias [B,1,1,S].
+  static torch::Tensor mask_bias(const torch::Tensor& attention_mask);
+  torch::Tensor run_layer(int index, const torch::Tensor& hidden, const torch::Tensor& mask_bias);
+  /// Pooled summary [B,H] of a layer's output ([CLS] or masked mean, then dense + tanh).
+  torch::Tensor pool(const torch::Tensor& hidden, const torch::Tensor& attention_mask);
+  BertConfig config;
+  BertEmbeddings embeddings{nullptr};
+  BertEncoder encoder{nullptr};
+  BertPooler pooler{nullptr};
+  std::vector<BertLayer> layers;  // typed views of encoder->layer
+};
+TORCH_MODULE(BertModel);
+
+/// A batch of model inputs; all [B,S], int64.
+struct ModelInput {
+  torch::Tensor input_ids, token_type_ids, attention_mask;
+};
+
+/// BERT with a linear classifier over the pooled summary at each exit layer.
+struct BertClassifierImpl : torch::nn::Module {
+  explicit BertClassifierImpl(const BertConfig& config);
+  /// Logits of every exit, in exit order (training, analysis).
+  std::vector<torch::Tensor> forward(const ModelInput& input);
+  /// Logits [B,C] of exit `exit_index` from that layer's hidden states.
+  torch::Tensor exit_logits(int exit_index, const torch::Tensor& hidden, const torch::Tensor& attention_mask);
+  int num_exits() const { return static_cast<int>(config.exit_layers.size()); }
+  int64_t parameter_count() const;
+  BertConfig config;
+  BertModel bert{nullptr};
+  torch::nn::ModuleList exits{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+};
+TORCH_MODULE(BertClassifier);
+
+}  // namespace greenbench

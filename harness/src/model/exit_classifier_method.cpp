@@ -1,0 +1,60 @@
+#include "model/exit_classifier_method.h"
+
+#include "measure/flops.h"
+
+namespace greenbench {
+
+nlohmann::json ExitClassifierMethod::train(MethodContext& context) {
+  BertConfig config = shape(context);
+  torch::manual_seed(context.train_options.seed);
+  model_ = BertClassifier(config);
+  TrainOptions options = context.train_options;
+  if (context.config.contains("train")) options.update_from_json(context.config.at("train"));
+  TrainStats stats = train_classifier(model_, context.train, options);
+
+  auto logits = exit_logits_all(model_, context.calibration);
+  auto labels = torch::tensor(context.calibration.labels, torch::kLong);
+  calibration_ = calibrate_exits(logits, labels);
+  temperatures_.clear();
+  for (const auto& c : calibration_) temperatures_.push_back(c.temperature);
+  return {{"train_stats", stats.to_json()}, {"train_options", options.to_json()}, {"calibration", to_json(calibration_)}};
+}
+
+void ExitClassifierMethod::predict_with_rule(const Batch& batch, ExitRule& rule, std::vector<Prediction>& out) {
+  predict_with_exits(model_, batch, temperatures_, rule, out);
+}
+
+nlohmann::json exit_analysis(BertClassifier& model, const EncodedSet& set) {
+  auto logits = exit_logits_all(model, set);
+  const auto& config = model->config;
+  const int64_t n = static_cast<int64_t>(set.size());
+  const int num_exits = model->num_exits();
+  std::vector<torch::Tensor> correct;
+  nlohmann::json per_exit = nlohmann::json::array();
+  auto labels = torch::tensor(set.labels, torch::kLong);
+  for (int e = 0; e < num_exits; ++e) {
+    correct.push_back(logits[e].argmax(1).eq(labels));
+    per_exit.push_back({{"layer", config.exit_layers[e]}, {"accuracy", correct.back().to(torch::kDouble).mean().item<double>()}});
+  }
+  int64_t oracle_correct = 0;
+  double oracle_flops = 0;
+  std::vector<int64_t> histogram(static_cast<size_t>(num_exits), 0);
+  for (int64_t i = 0; i < n; ++i) {
+    int chosen = num_exits - 1;
+    for (int e = 0; e < num_exits; ++e) {
+      if (correct[e][i].item<bool>()) {
+        chosen = e;
+        ++oracle_correct;
+        break;
+      }
+    }
+    histogram[static_cast<size_t>(chosen)] += 1;
+    oracle_flops += instance_flops(config, static_cast<int>(set.ids[i].size()), config.exit_layers[chosen] + 1, chosen + 1);
+  }
+  return {{"per_exit", per_exit},
+          {"oracle", {{"accuracy", n ? static_cast<double>(oracle_correct) / n : 0.0},
+                      {"flops_per_instance", n ? oracle_flops / n : 0.0},
+                      {"exit_histogram", histogram}}}};
+}
+
+}  // namespace greenbench

@@ -1,0 +1,42 @@
+// Batched early-exit inference: run the encoder one layer at a time; after
+// each exit, the instances whose rule fires leave the batch, and the batch is
+// re-padded to its longest remaining instance, so the remaining work shrinks.
+// Every instance's result equals running it alone (batch size 1).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "data/batching.h"
+#include "greenbench/method.h"
+#include "model/bert.h"
+
+namespace greenbench {
+
+/// Decides, after an exit, which of the still-running instances stop there.
+class ExitRule {
+ public:
+  virtual ~ExitRule() = default;
+  /// probs: calibrated probabilities [b,C] of the active instances at exit
+  /// `exit_index`; rows: their row numbers in the original batch [b].
+  /// Returns bool [b], true where the instance exits now.
+  virtual torch::Tensor should_exit(int exit_index, const torch::Tensor& probs, const torch::Tensor& rows) = 0;
+};
+
+/// Schwartz et al. 2020: exit when the calibrated max probability reaches the threshold.
+class ConfidenceRule : public ExitRule {
+ public:
+  explicit ConfidenceRule(double threshold) : threshold_(threshold) {}
+  torch::Tensor should_exit(int exit_index, const torch::Tensor& probs, const torch::Tensor& rows) override;
+
+ private:
+  double threshold_;
+};
+
+/// Runs `batch` through `model`, fills out[i] for batch row i. temperatures
+/// has one entry per exit (1.0: uncalibrated). The last exit always answers.
+void predict_with_exits(BertClassifier& model, const Batch& batch, const std::vector<double>& temperatures,
+                        ExitRule& rule, std::vector<Prediction>& out);
+
+}  // namespace greenbench

@@ -1,0 +1,238 @@
+#include "run/runner.h"
+
+#include <ctime>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "greenbench/registry.h"
+#include "measure/blas_info.h"
+#include "measure/flops.h"
+#include "run/build_info.h"
+#include "text/vocab_builder.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+#include "util/sha256.h"
+
+namespace greenbench {
+namespace {
+
+double cpu_now() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+nlohmann::json role_json(const Split& split, const std::string& source) {
+  return {{"split", split.name}, {"source", source}, {"files", split.files}, {"sha256", split.sha256},
+          {"examples", split.examples.size()}};
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  }
+  return "unknown";
+}
+
+Vocab obtain_vocab(const PreparedTask& p, const RunSettings& s) {
+  if (!s.vocab_file.empty()) return Vocab::load(s.vocab_file);
+  nlohmann::json key = {{"train_sha256", p.data.train.sha256}, {"train_source", p.data.train_source},
+                        {"train_examples", p.data.train.examples.size()}, {"vocab_size", s.vocab_size},
+                        {"lower_case", true}, {"builder", 1}};
+  const std::string path = s.cache_dir + "/vocab-" + p.task->name() + "-" + config_hash(key) + ".txt";
+  if (std::filesystem::exists(path)) return Vocab::load(path);
+  std::vector<std::string> texts;
+  texts.reserve(p.data.train.examples.size() * 2);
+  for (const auto& ex : p.data.train.examples) {
+    texts.push_back(ex.text_a);
+    if (!ex.text_b.empty()) texts.push_back(ex.text_b);
+  }
+  VocabBuildOptions options;
+  options.vocab_size = static_cast<size_t>(s.vocab_size);
+  std::fprintf(stderr, "%s: learning a %d-piece WordPiece vocabulary from %zu training texts\n", p.task->name().c_str(),
+               s.vocab_size, texts.size());
+  Vocab vocab = build_wordpiece_vocab(texts, options);
+  vocab.save(path);
+  return vocab;
+}
+
+struct Scores {
+  double accuracy = 0, macro_f1 = 0;
+};
+
+Scores score(const std::vector<Prediction>& predictions, const std::vector<int64_t>& labels, int num_labels) {
+  std::vector<double> tp(num_labels, 0), fp(num_labels, 0), fn(num_labels, 0);
+  double correct = 0;
+  for (size_t i = 0; i < predictions.size(); ++i) {
+    const int p = predictions[i].label, g = static_cast<int>(labels[i]);
+    if (p == g) {
+      correct += 1;
+      tp[g] += 1;
+    } else {
+      if (p >= 0 && p < num_labels) fp[p] += 1;
+      fn[g] += 1;
+    }
+  }
+  Scores s;
+  s.accuracy = predictions.empty() ? 0 : correct / predictions.size();
+  for (int c = 0; c < num_labels; ++c) {
+    const double denom = 2 * tp[c] + fp[c] + fn[c];
+    s.macro_f1 += denom > 0 ? 2 * tp[c] / denom : 0;
+  }
+  s.macro_f1 /= num_labels;
+  return s;
+}
+
+// Times one operating point over the whole test role. Batches are collated
+// beforehand, so the clock sees only the method's own work.
+nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches, const EncodedSet& test,
+                              const OperatingPoint& point, int num_labels) {
+  std::vector<Prediction> predictions(test.size()), scratch;
+  const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = cpu_now();
+  for (const auto& batch : batches) {
+    method.predict(batch, point, scratch);
+    for (size_t i = 0; i < batch.indices.size(); ++i) predictions[static_cast<size_t>(batch.indices[i])] = scratch[i];
+  }
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double cpu = cpu_now() - cpu_start;
+
+  const BertConfig& config = method.model_config();
+  double flops = 0;
+  std::vector<int64_t> histogram(static_cast<size_t>(config.num_hidden_layers), 0);
+  for (size_t i = 0; i < predictions.size(); ++i) {
+    const auto& p = predictions[i];
+    flops += instance_flops(config, static_cast<int>(test.ids[i].size()), p.layers_run, p.exits_evaluated);
+    if (p.layers_run >= 1) histogram[static_cast<size_t>(p.layers_run - 1)] += 1;
+  }
+  const double n = static_cast<double>(test.size());
+  Scores s = score(predictions, test.labels, num_labels);
+  return {{"name", point.name},
+          {"setting", point.setting},
+          {"accuracy", s.accuracy},
+          {"macro_f1", s.macro_f1},
+          {"flops_per_instance", flops / n},
+          {"wall_seconds", wall},
+          {"cpu_seconds", cpu},
+          {"ms_per_instance", 1000 * wall / n},
+          {"instances_per_second", n / wall},
+          {"exit_histogram", {{"by_layers_run", histogram}}}};
+}
+
+}  // namespace
+
+nlohmann::json RunSettings::to_json() const {
+  return {{"model_size", model_size}, {"num_layers", num_layers},           {"pooling", pooling},
+          {"max_len", max_len},       {"vocab_size", vocab_size},           {"vocab_file", vocab_file},
+          {"eval_batch_size", eval_batch_size}, {"threads", threads},      {"seed", seed},
+          {"train", train.to_json()},
+          {"roles", {{"calibration_fraction", roles.calibration_fraction}, {"seed", roles.seed},
+                     {"max_train", roles.max_train}, {"max_calibration", roles.max_calibration},
+                     {"max_test", roles.max_test}}}};
+}
+
+BertConfig RunSettings::backbone(int num_labels, int vocab) const {
+  BertConfig c = BertConfig::preset(model_size);
+  if (num_layers > 0) c.num_hidden_layers = num_layers;
+  c.vocab_size = vocab;
+  c.num_labels = num_labels;
+  c.max_position_embeddings = std::max(max_len, 64);
+  c.pooling = pooling;
+  c.exit_layers = {c.num_hidden_layers - 1};
+  c.validate();
+  return c;
+}
+
+std::string config_hash(const nlohmann::json& j) { return sha256_hex(j.dump()).substr(0, 16); }
+
+PreparedTask prepare_task(const std::string& task_name, const RunSettings& s) {
+  PreparedTask p;
+  p.task = make_task(task_name);
+  p.data = load_task_data(*p.task, s.data_root, s.roles);
+  Vocab vocab = obtain_vocab(p, s);
+  const std::string vocab_sha = vocab.sha256();
+  const int vocab_size = vocab.size();
+  p.tokenizer = std::make_unique<BertTokenizer>(std::move(vocab));
+  p.train = encode_split(p.data.train, *p.tokenizer, s.max_len, task_name + " tokenize train");
+  p.calibration = encode_split(p.data.calibration, *p.tokenizer, s.max_len);
+  p.test = encode_split(p.data.test, *p.tokenizer, s.max_len);
+  p.info = {{"name", p.task->name()},
+            {"display_name", p.task->display_name()},
+            {"labels", p.task->label_names()},
+            {"roles", {{"train", role_json(p.data.train, p.data.train_source)},
+                       {"calibration", role_json(p.data.calibration, p.data.calibration_source)},
+                       {"test", role_json(p.data.test, p.data.test_source)}}},
+            {"vocab", {{"size", vocab_size}, {"sha256", vocab_sha}, {"source", s.vocab_file.empty() ? "learned from train" : s.vocab_file}}},
+            {"test_tokens_per_instance", static_cast<double>(p.test.total_tokens()) / std::max<size_t>(1, p.test.size())}};
+  return p;
+}
+
+nlohmann::json run_method(PreparedTask& p, const std::string& method_name, const nlohmann::json& config,
+                          const RunSettings& s) {
+  const MethodInfo& info = method_registry().get(method_name);
+  nlohmann::json merged = info.default_config;
+  merged.merge_patch(config);
+  std::unique_ptr<Method> method = info.make();
+
+  const int num_labels = static_cast<int>(p.task->label_names().size());
+  TrainOptions train_options = s.train;
+  train_options.progress_label = p.task->name() + " " + method_name + " train";
+  MethodContext context{p.task->name(), p.train, p.calibration,
+                        s.backbone(num_labels, p.tokenizer->vocab().size()), train_options, merged};
+
+  nlohmann::json identity = {{"method", method_name}, {"config", merged}, {"settings", s.to_json()},
+                             {"task", p.task->name()}, {"train_sha256", p.data.train.sha256}};
+  const std::string hash = config_hash(identity);
+  const auto run_start = std::chrono::steady_clock::now();
+  nlohmann::json training = method->train(context);
+  const double train_and_calibrate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+
+  std::vector<Batch> batches;
+  for (const auto& indices : sorted_batches(p.test, s.eval_batch_size)) batches.push_back(collate(p.test, indices));
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& point : method->operating_points()) points.push_back(evaluate_point(*method, batches, p.test, point, num_labels));
+  const nlohmann::json& headline = points.back();
+
+  const BuildInfo& build = build_info();
+  const BlasInfo blas = detect_blas();
+  const std::string run_id = p.task->name() + "-" + method_name + "-" + hash + "-s" + std::to_string(s.seed);
+  nlohmann::json record = {
+      {"schema_version", "0.1"},
+      {"run_id", run_id},
+      {"created", utc_now()},
+      {"suite", s.suite},
+      {"method", {{"name", method_name}, {"family", info.family}, {"version", "1"}, {"config", merged}, {"config_hash", hash}}},
+      {"model", {{"config", method->model_config().to_json()}, {"parameter_count", method->parameter_count()}}},
+      {"task", p.info},
+      {"training", training},
+      {"metrics", {{"accuracy", headline["accuracy"]}, {"macro_f1", headline["macro_f1"]}, {"operating_point", headline["name"]}}},
+      {"operating_points", points},
+      {"analysis", method->analyse(p.test)},
+      {"efficiency",
+       {{"flops_per_instance", headline["flops_per_instance"]},
+        {"flops_convention", "analytic, per instance from its real length and the layers and exit heads it ran; multiply-add = 2 FLOPs; matrix products only"},
+        {"eval_batch_size", s.eval_batch_size},
+        {"train_and_calibrate_seconds", train_and_calibrate_seconds}}},
+      {"reproducibility", {{"seed", s.seed}, {"threads", s.threads}, {"settings", s.to_json()}}},
+      {"software",
+       {{"greenbench_version", build.version}, {"git_commit", build.git_commit}, {"git_dirty", build.git_dirty},
+        {"torch_version", build.torch_version}, {"compiler", build.compiler}, {"build_type", build.build_type},
+        {"blas", {{"name", blas.name}, {"library", blas.library}, {"core", blas.core}, {"coretype_override", blas.coretype_override}}}}},
+      {"hardware", {{"cpu", cpu_model()}, {"logical_cores", static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN))}}}};
+
+  const std::string path = s.results_dir + "/" + p.task->name() + "/" + run_id + ".json";
+  write_file_atomic(path, record.dump(2) + "\n");
+  record["path"] = path;
+  return record;
+}
+
+}  // namespace greenbench

@@ -1,0 +1,63 @@
+// The runner: prepares a task once (load roles, build or load the vocabulary,
+// tokenize), then trains, calibrates and evaluates methods on it under the
+// harness's own clock and FLOPs count, and writes one record per run.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "data/batching.h"
+#include "data/roles.h"
+#include "greenbench/method.h"
+#include "greenbench/task.h"
+#include "model/bert_config.h"
+#include "text/wordpiece.h"
+#include "train/trainer.h"
+
+namespace greenbench {
+
+/// Harness-level settings shared by every run of a suite.
+struct RunSettings {
+  std::string data_root = "data";
+  std::string results_dir = "results/runs";
+  std::string cache_dir = "results/cache";  ///< learned vocabularies, keyed by what they were built from
+  std::string vocab_file;                   ///< a pretrained vocab.txt; empty: learn one from train
+  std::string model_size = "mini";
+  int num_layers = 0;                       ///< 0: the size preset's depth
+  std::string pooling = "mean";
+  int max_len = 128;
+  int vocab_size = 8000;
+  int eval_batch_size = 32;
+  int threads = 2;
+  uint64_t seed = 13;
+  TrainOptions train;
+  RoleOptions roles;
+  std::string suite = "adhoc";
+
+  nlohmann::json to_json() const;
+  /// The backbone shape for a task with `num_labels` labels and a vocabulary of `vocab` ids.
+  BertConfig backbone(int num_labels, int vocab) const;
+};
+
+/// A task ready to run: its roles, tokenizer and tokenized splits.
+struct PreparedTask {
+  std::unique_ptr<Task> task;
+  TaskData data;
+  std::unique_ptr<BertTokenizer> tokenizer;
+  EncodedSet train, calibration, test;
+  nlohmann::json info;  ///< the record's "task" block
+};
+
+PreparedTask prepare_task(const std::string& task_name, const RunSettings& settings);
+
+/// Trains, calibrates, evaluates one method; writes and returns its record.
+/// `config` is merged over the method's defaults.
+nlohmann::json run_method(PreparedTask& prepared, const std::string& method_name, const nlohmann::json& config,
+                          const RunSettings& settings);
+
+/// sha256 (first 16 hex digits) of the canonical JSON of `j`.
+std::string config_hash(const nlohmann::json& j);
+
+}  // namespace greenbench

@@ -1,0 +1,150 @@
+#include "train/trainer.h"
+
+#include <ctime>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "util/progress.h"
+
+namespace greenbench {
+namespace {
+double cpu_now() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+
+// Linear warm-up to the peak, then linear decay to zero (BERT's schedule).
+double scheduled_lr(const TrainOptions& o, int64_t step, int64_t total) {
+  const int64_t warmup = static_cast<int64_t>(std::round(o.warmup_fraction * total));
+  if (step < warmup) return o.learning_rate * static_cast<double>(step + 1) / static_cast<double>(warmup);
+  const double left = static_cast<double>(total - step) / static_cast<double>(std::max<int64_t>(1, total - warmup));
+  return o.learning_rate * std::max(0.0, left);
+}
+
+bool skips_weight_decay(const std::string& name) {
+  return name.find("bias") != std::string::npos || name.find("LayerNorm") != std::string::npos;
+}
+}  // namespace
+
+nlohmann::json TrainOptions::to_json() const {
+  return {{"epochs", epochs},
+          {"batch_size", batch_size},
+          {"learning_rate", learning_rate},
+          {"warmup_fraction", warmup_fraction},
+          {"weight_decay", weight_decay},
+          {"max_grad_norm", max_grad_norm},
+          {"seed", seed},
+          {"exit_loss_weights", exit_loss_weights},
+          {"optimizer", "AdamW(0.9, 0.999, eps 1e-6)"},
+          {"schedule", "linear warm-up, linear decay"}};
+}
+
+void TrainOptions::update_from_json(const nlohmann::json& j) {
+  auto get = [&](const char* key, auto& field) {
+    if (j.contains(key)) j.at(key).get_to(field);
+  };
+  get("epochs", epochs);
+  get("batch_size", batch_size);
+  get("learning_rate", learning_rate);
+  get("warmup_fraction", warmup_fraction);
+  get("weight_decay", weight_decay);
+  get("max_grad_norm", max_grad_norm);
+  get("seed", seed);
+  get("exit_loss_weights", exit_loss_weights);
+}
+
+nlohmann::json TrainStats::to_json() const {
+  return {{"steps", steps},     {"examples", examples},       {"tokens", tokens},
+          {"seconds", seconds}, {"cpu_seconds", cpu_seconds}, {"final_loss", final_loss}};
+}
+
+TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, const TrainOptions& options) {
+  torch::manual_seed(options.seed);
+  std::mt19937_64 rng(options.seed);
+  model->train();
+
+  std::vector<torch::Tensor> decayed, not_decayed;
+  for (const auto& item : model->named_parameters()) {
+    (skips_weight_decay(item.key()) ? not_decayed : decayed).push_back(item.value());
+  }
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(decayed, std::make_unique<torch::optim::AdamWOptions>(
+                                   torch::optim::AdamWOptions(options.learning_rate).eps(1e-6).weight_decay(options.weight_decay)));
+  groups.emplace_back(not_decayed, std::make_unique<torch::optim::AdamWOptions>(
+                                       torch::optim::AdamWOptions(options.learning_rate).eps(1e-6).weight_decay(0.0)));
+  torch::optim::AdamW optimizer(std::move(groups));
+
+  const int num_exits = model->num_exits();
+  std::vector<double> weights = options.exit_loss_weights;
+  if (weights.empty()) weights.assign(static_cast<size_t>(num_exits), 1.0);
+  if (static_cast<int>(weights.size()) != num_exits) {
+    throw std::invalid_argument("exit_loss_weights has " + std::to_string(weights.size()) + " entries for " +
+                                std::to_string(num_exits) + " exits");
+  }
+
+  const int whole_epochs = static_cast<int>(std::ceil(options.epochs));
+  const int64_t steps_per_epoch = static_cast<int64_t>((train.size() + options.batch_size - 1) / options.batch_size);
+  const int64_t total_steps = std::max<int64_t>(1, static_cast<int64_t>(std::llround(options.epochs * steps_per_epoch)));
+
+  TrainStats stats;
+  const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = cpu_now();
+  ProgressBar bar(options.progress_label, total_steps * options.batch_size);
+  std::vector<double> recent_losses;
+  double running = 0;
+  for (int epoch = 0; epoch < whole_epochs && stats.steps < total_steps; ++epoch) {
+    for (const auto& indices : bucketed_batches(train, options.batch_size, rng)) {
+      if (stats.steps >= total_steps) break;
+      Batch batch = collate(train, indices);
+      const double lr = scheduled_lr(options, stats.steps, total_steps);
+      for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+
+      optimizer.zero_grad();
+      auto logits = model->forward(batch.input);
+      auto loss = torch::zeros({}, torch::kFloat);
+      for (int e = 0; e < num_exits; ++e) {
+        loss = loss + weights[static_cast<size_t>(e)] * torch::nn::functional::cross_entropy(logits[e], batch.labels);
+      }
+      loss.backward();
+      torch::nn::utils::clip_grad_norm_(model->parameters(), options.max_grad_norm);
+      optimizer.step();
+
+      const double value = loss.item<double>();
+      running = stats.steps == 0 ? value : 0.98 * running + 0.02 * value;
+      recent_losses.push_back(value);
+      stats.steps += 1;
+      stats.examples += static_cast<int64_t>(indices.size());
+      for (int len : batch.lengths) stats.tokens += len;
+      char status[96];
+      std::snprintf(status, sizeof status, "epoch %d, loss %.4f, lr %.2e", epoch + 1, running, lr);
+      bar.advance(static_cast<int64_t>(indices.size()), status);
+    }
+  }
+  bar.finish();
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stats.cpu_seconds = cpu_now() - cpu_start;
+  const size_t tail = std::max<size_t>(1, recent_losses.size() / 10);
+  double sum = 0;
+  for (size_t i = recent_losses.size() - tail; i < recent_losses.size(); ++i) sum += recent_losses[i];
+  stats.final_loss = sum / static_cast<double>(tail);
+  model->eval();
+  return stats;
+}
+
+std::vector<torch::Tensor> exit_logits_all(BertClassifier& model, const EncodedSet& set, int batch_size) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  const int num_exits = model->num_exits();
+  const int64_t n = static_cast<int64_t>(set.size());
+  std::vector<torch::Tensor> out;
+  for (int e = 0; e < num_exits; ++e) out.push_back(torch::empty({n, model->config.num_labels}, torch::kFloat));
+  for (const auto& indices : sorted_batches(set, batch_size)) {
+    Batch batch = collate(set, indices);
+    auto logits = model->forward(batch.input);
+    auto where = torch::tensor(indices, torch::kLong);
+    for (int e = 0; e < num_exits; ++e) out[e].index_copy_(0, where, logits[e]);
+  }
+  return out;
+}
+
+}  // namespace greenbench
