@@ -2,12 +2,18 @@
 #include <stdexcept>
 
 #include "greenbench/task.h"
+#include "task_factories.h"
 #include "util/error.h"
 
 namespace greenbench {
 
 std::vector<std::unique_ptr<Task>> builtin_tasks() {
   std::vector<std::unique_ptr<Task>> tasks;
+  tasks.push_back(make_ag_news_task());
+  tasks.push_back(make_imdb_task());
+  tasks.push_back(make_sst2_task());
+  tasks.push_back(make_snli_task());
+  tasks.push_back(make_mnli_task());
   return tasks;
 }
 
