@@ -1,10 +1,15 @@
-# Short verbs over the one CMake build. `make setup` installs and builds,
-# `make bench` runs the quick suite, `make test` runs ctest.
+# Short verbs over the one CMake build:
+#   make setup   install the Debian packages and build (Release)
+#   make bench   the quick suite on all five tasks (about 30 min on 2 cores)
+#   make test    build and run every test with ctest
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
+# The data folder: $GREENBENCH_DATA, else ../shared/data beside the checkout, else ./data.
+DATA ?= $(or $(GREENBENCH_DATA),$(if $(wildcard ../shared/data),../shared/data,data))
+PRESET ?= quick
 
-.PHONY: setup deps build bench test clean
+.PHONY: setup deps build bench bench-large test clean
 
 setup: deps build
 
@@ -14,6 +19,12 @@ deps:
 build:
 	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
+
+bench: build
+	./$(BUILD)/greenbench bench --preset $(PRESET) --data $(DATA)
+
+bench-large:
+	$(MAKE) bench PRESET=large
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "data/roles.h"
+#include "measure/blas_info.h"
 
 namespace greenbench {
 
@@ -24,14 +25,17 @@ void add_settings_options(CLI::App& c, RunSettings& s, std::string& data_flag) {
   c.add_option("--max-test", s.roles.max_test, "subsample the test role (0: all)")->capture_default_str();
   c.add_option("--max-calibration", s.roles.max_calibration, "subsample the calibration role (0: all)")->capture_default_str();
   c.add_option("--seed", s.seed, "seed for initialisation, shuffling and carve-outs")->capture_default_str();
-  c.add_option("--threads", s.threads, "intra-op threads (recorded)")->capture_default_str();
+  c.add_option("--threads", s.threads, "threads for the BLAS (LibTorch's own pool gets one; recorded)")->capture_default_str();
 }
 
 void finish_settings(RunSettings& s, const std::string& data_flag) {
   s.data_root = resolve_data_root(data_flag);
   s.train.seed = s.seed;
   s.roles.seed = s.seed;
-  torch::set_num_threads(s.threads);
+  const bool blas_settable = set_blas_threads(s.threads);
+  // See ThreadLayout: the BLAS does the parallel work; LibTorch's pool stays
+  // at one thread unless the BLAS cannot be told how many threads to use.
+  torch::set_num_threads(blas_settable ? 1 : s.threads);
 }
 
 }  // namespace greenbench

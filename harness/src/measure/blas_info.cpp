@@ -56,6 +56,14 @@ BlasInfo detect_blas() {
   return info;
 }
 
+bool set_blas_threads(int threads) {
+  using SetFn = void (*)(int);
+  auto set = reinterpret_cast<SetFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  if (!set) return false;
+  set(threads);
+  return true;
+}
+
 void ensure_fast_openblas(char** argv) {
   if (std::getenv("OPENBLAS_CORETYPE") || std::getenv("GREENBENCH_NO_BLAS_FIX")) return;
   using CharFn = char* (*)();

@@ -18,6 +18,16 @@ struct BlasInfo {
 /// Reads /proc/self/maps and asks OpenBLAS, if loaded, for its core.
 BlasInfo detect_blas();
 
+/// Sets OpenBLAS's thread count (no-op for other BLAS libraries). Returns
+/// false when the loaded BLAS offers no way to set it.
+bool set_blas_threads(int threads);
+
+// greenbench gives the BLAS the threads and LibTorch's intra-op pool one.
+// Measured on 2 cores (mini model, IMDB, 256 pieces): LibTorch 2 + OpenBLAS 2
+// oversubscribes (the BLAS is called inside LibTorch's parallel regions) and
+// trains at 2378 tokens/s, LibTorch 2 + OpenBLAS 1 at 2660, LibTorch 1 +
+// OpenBLAS 2 at 3085.
+
 /// If OpenBLAS chose its generic Prescott kernels on a CPU with AVX-512 (or
 /// AVX2), re-executes this program with OPENBLAS_CORETYPE set to SkylakeX (or
 /// Haswell), because OpenBLAS reads it only when it loads. Does nothing when
