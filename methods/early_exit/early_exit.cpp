@@ -13,13 +13,6 @@ namespace {
 
 class EarlyExit : public ExitClassifierMethod {
  public:
-  nlohmann::json train(MethodContext& context) override {
-    thresholds_ = context.config.at("thresholds").get<std::vector<double>>();
-    if (thresholds_.empty()) throw Error("early_exit: 'thresholds' is empty");
-    auto info = ExitClassifierMethod::train(context);
-    return info;
-  }
-
   std::vector<OperatingPoint> operating_points() const override {
     std::vector<OperatingPoint> points;
     for (double t : thresholds_) {
@@ -38,6 +31,11 @@ class EarlyExit : public ExitClassifierMethod {
   nlohmann::json analyse(const EncodedSet& test) override { return exit_analysis(model_, test); }
 
  protected:
+  void configure(const nlohmann::json& config) override {
+    thresholds_ = config.at("thresholds").get<std::vector<double>>();
+    if (thresholds_.empty()) throw Error("early_exit: 'thresholds' is empty");
+  }
+
   BertConfig shape(const MethodContext& context) const override {
     BertConfig config = context.model_config;
     const auto& exits = context.config.at("exit_layers");

@@ -51,6 +51,10 @@ class Method {
   /// The trained model's shape, from which the harness counts FLOPs.
   virtual const BertConfig& model_config() const = 0;
   virtual int64_t parameter_count() const = 0;
+  /// Writes the trained state into `dir` (weights, temperatures); returns its sha256.
+  virtual std::string save(const std::string& dir) = 0;
+  /// Restores what save() wrote; `config` is the method's settings as trained.
+  virtual void load(const std::string& dir, const nlohmann::json& config) = 0;
   /// Extra analysis on the test set for the record (per-exit accuracy, oracle); may be empty.
   virtual nlohmann::json analyse(const EncodedSet& test) { (void)test; return nlohmann::json::object(); }
 };

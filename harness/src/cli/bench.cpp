@@ -67,11 +67,14 @@ std::string format_task_table(const std::string& task, const std::vector<nlohman
   std::snprintf(line, sizeof line, "%-12s %-12s %9s %9s %12s %10s %10s\n", "method", "setting", "accuracy", "macro-F1",
                 "MFLOPs/inst", "x FLOPs", "x wall");
   out << line << std::string(80, '-') << "\n";
+  // f1 < 0 or ms <= 0: not measured for this row (the oracle is an analysis, not a run).
   auto row = [&](const std::string& method, const std::string& setting, double acc, double f1, double flops, double ms) {
-    char speed_wall[16] = "-";
+    char f1_text[16] = "-", speed_flops[16] = "-", speed_wall[16] = "-";
+    if (f1 >= 0) std::snprintf(f1_text, sizeof f1_text, "%.4f", f1);
+    if (base_flops > 0 && flops > 0) std::snprintf(speed_flops, sizeof speed_flops, "%.2f", base_flops / flops);
     if (ms > 0 && base_wall > 0) std::snprintf(speed_wall, sizeof speed_wall, "%.2f", base_wall / ms);
-    std::snprintf(line, sizeof line, "%-12s %-12s %9.4f %9.4f %12.2f %10.2f %10s\n", method.c_str(), setting.c_str(), acc,
-                  f1, flops / 1e6, base_flops > 0 ? base_flops / flops : 0.0, speed_wall);
+    std::snprintf(line, sizeof line, "%-12s %-12s %9.4f %9s %12.2f %10s %10s\n", method.c_str(), setting.c_str(), acc,
+                  f1_text, flops / 1e6, speed_flops, speed_wall);
     out << line;
   };
   for (const auto& r : records) {
@@ -83,7 +86,7 @@ std::string format_task_table(const std::string& task, const std::vector<nlohman
     }
     if (r["analysis"].contains("oracle")) {
       const auto& o = r["analysis"]["oracle"];
-      row(method, "oracle", o["accuracy"], 0.0 / 0.0, o["flops_per_instance"], 0);
+      row(method, "oracle", o["accuracy"], -1, o["flops_per_instance"], 0);
     }
   }
   return out.str();

@@ -83,6 +83,25 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--config", run_config, "method settings as JSON, merged over its defaults, e.g. '{\"layers\": 2}'");
   add_settings_options(*run_cmd, run_settings, data_flag);
 
+  RunSettings train_settings;
+  std::string train_task, train_method_name, train_config = "{}", train_out;
+  auto* train_cmd = app.add_subcommand("train", "train and calibrate one method on one task; save it as a checkpoint folder");
+  train_cmd->add_option("task", train_task, "task name (see `greenbench tasks`)")->required();
+  train_cmd->add_option("method", train_method_name, "method name (see `greenbench methods`)")->required();
+  train_cmd->add_option("--config", train_config, "method settings as JSON, merged over its defaults");
+  train_cmd->add_option("--out", train_out, "checkpoint folder to write (weights, vocab.txt, run.json)")->required();
+  add_settings_options(*train_cmd, train_settings, data_flag);
+
+  RunSettings eval_settings;
+  std::string eval_dir;
+  auto* eval_cmd = app.add_subcommand("eval", "evaluate a checkpoint folder from `greenbench train` on its task; write the record");
+  eval_cmd->add_option("checkpoint", eval_dir, "folder written by `greenbench train --out`")->required()->check(CLI::ExistingDirectory);
+  eval_cmd->add_option("--data", data_flag, "data folder (default: $GREENBENCH_DATA, else ./data)");
+  eval_cmd->add_option("--results", eval_settings.results_dir, "where the record is written")->capture_default_str();
+  eval_cmd->add_option("--eval-batch-size", eval_settings.eval_batch_size, "batch size for evaluation")->capture_default_str();
+  eval_cmd->add_option("--max-test", eval_settings.roles.max_test, "subsample the test role (0: all)")->capture_default_str();
+  eval_cmd->add_option("--threads", eval_settings.threads, "threads for the BLAS")->capture_default_str();
+
   RunSettings bench_settings;
   std::string preset = "quick";
   std::vector<std::string> bench_tasks;
@@ -139,6 +158,25 @@ int main(int argc, char** argv) {
       PreparedTask prepared = prepare_task(run_task, run_settings);
       auto record = run_method(prepared, run_method_name, nlohmann::json::parse(run_config), run_settings);
       std::printf("%s", format_task_table(run_task, {record}).c_str());
+      std::printf("record: %s\n", record["path"].get<std::string>().c_str());
+      return 0;
+    }
+    if (train_cmd->parsed()) {
+      finish_settings(train_settings, data_flag);
+      PreparedTask prepared = prepare_task(train_task, train_settings);
+      TrainedMethod trained = train_method(prepared, train_method_name, nlohmann::json::parse(train_config), train_settings);
+      save_trained(prepared, trained, train_settings, train_out);
+      std::printf("checkpoint: %s (weights sha256 %s)\n", train_out.c_str(),
+                  trained.training["checkpoint_sha256"].get<std::string>().c_str());
+      return 0;
+    }
+    if (eval_cmd->parsed()) {
+      auto [task_name, settings] = checkpoint_run_settings(eval_dir, eval_settings);
+      finish_settings(settings, data_flag);
+      PreparedTask prepared = prepare_task(task_name, settings);
+      TrainedMethod trained = load_trained(eval_dir);
+      auto record = evaluate_method(prepared, trained, settings);
+      std::printf("%s", format_task_table(task_name, {record}).c_str());
       std::printf("record: %s\n", record["path"].get<std::string>().c_str());
       return 0;
     }

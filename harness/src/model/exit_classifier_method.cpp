@@ -1,10 +1,13 @@
 #include "model/exit_classifier_method.h"
 
 #include "measure/flops.h"
+#include "model/checkpoint.h"
+#include "util/error.h"
 
 namespace greenbench {
 
 nlohmann::json ExitClassifierMethod::train(MethodContext& context) {
+  configure(context.config);
   BertConfig config = shape(context);
   torch::manual_seed(context.train_options.seed);
   model_ = BertClassifier(config);
@@ -18,6 +21,22 @@ nlohmann::json ExitClassifierMethod::train(MethodContext& context) {
   temperatures_.clear();
   for (const auto& c : calibration_) temperatures_.push_back(c.temperature);
   return {{"train_stats", stats.to_json()}, {"train_options", options.to_json()}, {"calibration", to_json(calibration_)}};
+}
+
+std::string ExitClassifierMethod::save(const std::string& dir) {
+  return save_checkpoint(model_, dir, {{"temperatures", temperatures_}, {"calibration", to_json(calibration_)}});
+}
+
+void ExitClassifierMethod::load(const std::string& dir, const nlohmann::json& config) {
+  configure(config);
+  Checkpoint checkpoint = load_checkpoint(dir);
+  model_ = checkpoint.model;
+  model_->eval();
+  temperatures_ = checkpoint.extra.at("temperatures").get<std::vector<double>>();
+  if (static_cast<int>(temperatures_.size()) != model_->num_exits()) {
+    throw Error(dir + ": " + std::to_string(temperatures_.size()) + " temperatures for " +
+                std::to_string(model_->num_exits()) + " exits");
+  }
 }
 
 void ExitClassifierMethod::predict_with_rule(const Batch& batch, ExitRule& rule, std::vector<Prediction>& out) {

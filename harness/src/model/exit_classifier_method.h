@@ -18,12 +18,16 @@ class ExitClassifierMethod : public Method {
   nlohmann::json train(MethodContext& context) override;
   const BertConfig& model_config() const override { return model_->config; }
   int64_t parameter_count() const override { return model_->parameter_count(); }
+  std::string save(const std::string& dir) override;
+  void load(const std::string& dir, const nlohmann::json& config) override;
   BertClassifier& model() { return model_; }
   const std::vector<double>& temperatures() const { return temperatures_; }
 
  protected:
   /// The trained shape: backbone from the suite, layers and exits from the method.
   virtual BertConfig shape(const MethodContext& context) const = 0;
+  /// Reads the method's own settings (called by train and load).
+  virtual void configure(const nlohmann::json& config) { (void)config; }
   /// Runs a batch with the given rule (temperatures applied).
   void predict_with_rule(const Batch& batch, ExitRule& rule, std::vector<Prediction>& out);
 

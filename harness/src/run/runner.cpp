@@ -176,52 +176,111 @@ PreparedTask prepare_task(const std::string& task_name, const RunSettings& s) {
   return p;
 }
 
-nlohmann::json run_method(PreparedTask& p, const std::string& method_name, const nlohmann::json& config,
-                          const RunSettings& s) {
+TrainedMethod train_method(PreparedTask& p, const std::string& method_name, const nlohmann::json& config,
+                           const RunSettings& s) {
   const MethodInfo& info = method_registry().get(method_name);
-  nlohmann::json merged = info.default_config;
-  merged.merge_patch(config);
-  std::unique_ptr<Method> method = info.make();
+  TrainedMethod t;
+  t.name = method_name;
+  t.config = info.default_config;
+  t.config.merge_patch(config);
+  t.method = info.make();
 
   const int num_labels = static_cast<int>(p.task->label_names().size());
   TrainOptions train_options = s.train;
   train_options.progress_label = p.task->name() + " " + method_name + " train";
   MethodContext context{p.task->name(), p.train, p.calibration,
-                        s.backbone(num_labels, p.tokenizer->vocab().size()), train_options, merged};
-
-  nlohmann::json identity = {{"method", method_name}, {"config", merged}, {"settings", s.to_json()},
+                        s.backbone(num_labels, p.tokenizer->vocab().size()), train_options, t.config};
+  nlohmann::json identity = {{"method", method_name}, {"config", t.config}, {"settings", s.to_json()},
                              {"task", p.task->name()}, {"train_sha256", p.data.train.sha256}};
-  const std::string hash = config_hash(identity);
-  const auto run_start = std::chrono::steady_clock::now();
-  nlohmann::json training = method->train(context);
-  const double train_and_calibrate_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
+  t.config_hash = config_hash(identity);
+  const auto start = std::chrono::steady_clock::now();
+  t.training = t.method->train(context);
+  t.training["train_and_calibrate_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return t;
+}
 
+nlohmann::json run_method(PreparedTask& p, const std::string& method_name, const nlohmann::json& config,
+                          const RunSettings& s) {
+  TrainedMethod trained = train_method(p, method_name, config, s);
+  return evaluate_method(p, trained, s);
+}
+
+void save_trained(const PreparedTask& p, TrainedMethod& t, const RunSettings& s, const std::string& dir) {
+  const std::string weights_sha = t.method->save(dir);
+  t.training["checkpoint_sha256"] = weights_sha;
+  p.tokenizer->vocab().save(dir + "/vocab.txt");
+  nlohmann::json run = {{"task", p.task->name()}, {"method", t.name}, {"config", t.config},
+                        {"config_hash", t.config_hash}, {"settings", s.to_json()}, {"training", t.training},
+                        {"model_sha256", weights_sha}};
+  write_file_atomic(dir + "/run.json", run.dump(2) + "\n");
+}
+
+std::pair<std::string, RunSettings> checkpoint_run_settings(const std::string& dir, const RunSettings& overrides) {
+  const std::string path = dir + "/run.json";
+  nlohmann::json run;
+  try {
+    run = nlohmann::json::parse(read_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": not a greenbench run file: " + e.what());
+  }
+  RunSettings s = overrides;
+  const auto& saved = run.at("settings");
+  s.max_len = saved.at("max_len");
+  s.model_size = saved.at("model_size");
+  s.num_layers = saved.at("num_layers");
+  s.pooling = saved.at("pooling");
+  s.seed = saved.at("seed");
+  s.train.update_from_json(saved.at("train"));
+  s.roles.calibration_fraction = saved.at("roles").at("calibration_fraction");
+  s.roles.seed = saved.at("roles").at("seed");
+  s.vocab_file = dir + "/vocab.txt";
+  return {run.at("task").get<std::string>(), s};
+}
+
+TrainedMethod load_trained(const std::string& dir) {
+  nlohmann::json run = nlohmann::json::parse(read_file(dir + "/run.json"));
+  TrainedMethod t;
+  t.name = run.at("method");
+  t.config = run.at("config");
+  t.config_hash = run.at("config_hash");
+  t.training = run.at("training");
+  t.training["loaded_from"] = dir;
+  t.method = method_registry().get(t.name).make();
+  t.method->load(dir, t.config);
+  return t;
+}
+
+nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSettings& s) {
+  Method& method = *t.method;
+  const int num_labels = static_cast<int>(p.task->label_names().size());
   std::vector<Batch> batches;
   for (const auto& indices : sorted_batches(p.test, s.eval_batch_size)) batches.push_back(collate(p.test, indices));
   nlohmann::json points = nlohmann::json::array();
-  for (const auto& point : method->operating_points()) points.push_back(evaluate_point(*method, batches, p.test, point, num_labels));
+  for (const auto& point : method.operating_points()) points.push_back(evaluate_point(method, batches, p.test, point, num_labels));
   const nlohmann::json& headline = points.back();
 
   const BuildInfo& build = build_info();
   const BlasInfo blas = detect_blas();
-  const std::string run_id = p.task->name() + "-" + method_name + "-" + hash + "-s" + std::to_string(s.seed);
+  const std::string run_id = p.task->name() + "-" + t.name + "-" + t.config_hash + "-s" + std::to_string(s.seed);
   nlohmann::json record = {
       {"schema_version", "0.1"},
       {"run_id", run_id},
       {"created", utc_now()},
       {"suite", s.suite},
-      {"method", {{"name", method_name}, {"family", info.family}, {"version", "1"}, {"config", merged}, {"config_hash", hash}}},
-      {"model", {{"config", method->model_config().to_json()}, {"parameter_count", method->parameter_count()}}},
+      {"method",
+       {{"name", t.name}, {"family", method_registry().get(t.name).family}, {"version", "1"}, {"config", t.config},
+        {"config_hash", t.config_hash}}},
+      {"model", {{"config", method.model_config().to_json()}, {"parameter_count", method.parameter_count()}}},
       {"task", p.info},
-      {"training", training},
+      {"training", t.training},
       {"metrics", {{"accuracy", headline["accuracy"]}, {"macro_f1", headline["macro_f1"]}, {"operating_point", headline["name"]}}},
       {"operating_points", points},
-      {"analysis", method->analyse(p.test)},
+      {"analysis", method.analyse(p.test)},
       {"efficiency",
        {{"flops_per_instance", headline["flops_per_instance"]},
         {"flops_convention", "analytic, per instance from its real length and the layers and exit heads it ran; multiply-add = 2 FLOPs; matrix products only"},
         {"eval_batch_size", s.eval_batch_size},
-        {"train_and_calibrate_seconds", train_and_calibrate_seconds}}},
+        {"train_and_calibrate_seconds", t.training.value("train_and_calibrate_seconds", 0.0)}}},
       {"reproducibility",
        {{"seed", s.seed}, {"threads", s.threads}, {"torch_intra_op_threads", torch::get_num_threads()},
         {"settings", s.to_json()}}},

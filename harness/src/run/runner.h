@@ -52,10 +52,37 @@ struct PreparedTask {
 
 PreparedTask prepare_task(const std::string& task_name, const RunSettings& settings);
 
-/// Trains, calibrates, evaluates one method; writes and returns its record.
-/// `config` is merged over the method's defaults.
+/// A trained (or loaded) method and what the record needs to know about it.
+struct TrainedMethod {
+  std::string name;
+  nlohmann::json config;    ///< merged over the method's defaults
+  std::string config_hash;  ///< of method, config, settings, task and training data
+  std::unique_ptr<Method> method;
+  nlohmann::json training;  ///< what train() reported, plus the harness's own clock
+};
+
+/// Trains and calibrates one method; `config` is merged over its defaults.
+TrainedMethod train_method(PreparedTask& prepared, const std::string& method_name, const nlohmann::json& config,
+                           const RunSettings& settings);
+
+/// Evaluates every operating point on the test role; writes and returns the record.
+nlohmann::json evaluate_method(PreparedTask& prepared, TrainedMethod& trained, const RunSettings& settings);
+
+/// train_method, then evaluate_method.
 nlohmann::json run_method(PreparedTask& prepared, const std::string& method_name, const nlohmann::json& config,
                           const RunSettings& settings);
+
+/// Saves a trained method as a checkpoint folder (weights, vocabulary, and
+/// run.json with task, method, config and settings) that `load_trained` reads.
+void save_trained(const PreparedTask& prepared, TrainedMethod& trained, const RunSettings& settings,
+                  const std::string& dir);
+
+/// Reads run.json from a checkpoint folder: the task name and the settings
+/// to prepare it with (its vocabulary is the saved one).
+std::pair<std::string, RunSettings> checkpoint_run_settings(const std::string& dir, const RunSettings& overrides);
+
+/// Restores the method saved in `dir`.
+TrainedMethod load_trained(const std::string& dir);
 
 /// sha256 (first 16 hex digits) of the canonical JSON of `j`.
 std::string config_hash(const nlohmann::json& j);

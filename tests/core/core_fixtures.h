@@ -1,0 +1,128 @@
+// Shared helpers for the core tests: tiny model shapes, a learnable synthetic
+// task as an EncodedSet (no tokenizer needed), temp folders, and a one-thread
+// setup so the tests behave the same on any machine and leave the other core
+// alone.
+#pragma once
+
+#include <torch/torch.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "data/batching.h"
+#include "measure/blas_info.h"
+#include "model/bert.h"
+#include "model/bert_config.h"
+
+namespace greenbench::core_test {
+
+/// One thread for LibTorch's pool and one for the BLAS, so results do not
+/// depend on the machine's core count. Called by every test that runs a model.
+inline void single_thread() {
+  static const bool done = [] {
+    torch::set_num_threads(1);
+    set_blas_threads(1);
+    return true;
+  }();
+  (void)done;
+}
+
+/// A small BERT: `layers` layers of width `hidden`, exits where asked (every layer by default).
+inline BertConfig tiny_config(int layers = 4, int hidden = 64, int vocab = 120, std::vector<int> exits = {},
+                              const std::string& pooling = "mean", int num_labels = 2) {
+  BertConfig c;
+  c.vocab_size = vocab;
+  c.hidden_size = hidden;
+  c.num_hidden_layers = layers;
+  c.num_attention_heads = 4;
+  c.intermediate_size = 2 * hidden;
+  c.max_position_embeddings = 64;
+  c.num_labels = num_labels;
+  c.pooling = pooling;
+  if (exits.empty()) {
+    for (int i = 0; i < layers; ++i) exits.push_back(i);
+  }
+  c.exit_layers = exits;
+  return c;
+}
+
+constexpr int32_t kCls = 2, kSep = 3, kSignal = 7;
+
+/// The synthetic task: label 1 iff token 7 occurs (each label half the time),
+/// lengths uniform in [min_len, max_len] with [CLS] ... [SEP] around uniform
+/// filler tokens in [8, vocab). `noise` flips that share of labels, so a model
+/// can learn the task only partly and its confidence varies.
+inline EncodedSet synthetic_set(size_t n, uint64_t seed, int vocab = 120, int min_len = 5, int max_len = 40,
+                                double noise = 0.0) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> length(min_len, max_len);
+  std::uniform_int_distribution<int32_t> filler(8, vocab - 1);
+  std::bernoulli_distribution coin(0.5), flip(noise);
+  EncodedSet set;
+  for (size_t i = 0; i < n; ++i) {
+    const int len = length(rng);
+    std::vector<int32_t> ids(static_cast<size_t>(len));
+    ids.front() = kCls;
+    ids.back() = kSep;
+    for (int t = 1; t + 1 < len; ++t) ids[static_cast<size_t>(t)] = filler(rng);
+    const bool positive = coin(rng);
+    if (positive) {
+      std::uniform_int_distribution<int> where(1, len - 2);
+      ids[static_cast<size_t>(where(rng))] = kSignal;
+    }
+    int64_t label = positive ? 1 : 0;
+    if (flip(rng)) label = 1 - label;
+    set.type_ids.emplace_back(ids.size(), 0);
+    set.ids.push_back(std::move(ids));
+    set.labels.push_back(label);
+  }
+  return set;
+}
+
+/// A fresh folder under the system temp dir, removed with everything in it.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag = "core") {
+    std::string pattern = (std::filesystem::temp_directory_path() / ("greenbench-" + tag + "-XXXXXX")).string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& relative) const { return path_ + "/" + relative; }
+
+ private:
+  std::string path_;
+};
+
+inline void write_text(const std::string& path, const std::string& content) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+/// Every parameter of `a` equals (bit for bit) the same-named one of `b`.
+inline bool same_parameters(const torch::nn::Module& a, const torch::nn::Module& b) {
+  auto pa = a.named_parameters(), pb = b.named_parameters();
+  if (pa.size() != pb.size()) return false;
+  for (const auto& item : pa) {
+    const torch::Tensor* other = pb.find(item.key());
+    if (!other || !torch::equal(item.value(), *other)) return false;
+  }
+  return true;
+}
+
+}  // namespace greenbench::core_test

@@ -1,0 +1,87 @@
+// The greenbench binary as a user meets it: --help lists the subcommands,
+// `methods` lists the built-in methods, and `run` on a missing data folder
+// fails saying where it looked and how to fetch the data. Skipped (with a
+// warning) when the greenbench target has not been built.
+#include <sys/wait.h>
+#include <torch/torch.h>
+// LibTorch's logging defines a one-argument CHECK; Catch's must win.
+#undef CHECK
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "core_fixtures.h"
+
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kBinary = std::string(GREENBENCH_BINARY_DIR) + "/greenbench";
+
+struct Result {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `args` through the shell in `cwd`, capturing both streams.
+Result run_greenbench(const std::string& args, const std::string& cwd) {
+  const std::string command = "cd '" + cwd + "' && '" + kBinary + "' " + args + " 2>&1";
+  Result r;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.output.append(buffer, n);
+  const int status = pclose(pipe);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+bool have_binary() {
+  if (fs::exists(kBinary)) return true;
+  WARN("skipped: " << kBinary << " not built (ninja -C BUILD greenbench)");
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("greenbench --help exits 0 and lists the subcommands", "[cli]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  Result r = run_greenbench("--help", cwd.path());
+  INFO(r.output);
+  CHECK(r.status == 0);
+  for (const char* sub : {"run", "bench", "methods", "tasks", "data", "env"}) CHECK_THAT(r.output, Contains(sub));
+}
+
+TEST_CASE("greenbench methods lists standard, truncated and early_exit", "[cli]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  Result r = run_greenbench("methods", cwd.path());
+  INFO(r.output);
+  CHECK(r.status == 0);
+  for (const char* name : {"standard", "truncated", "early_exit"}) CHECK_THAT(r.output, Contains(name));
+}
+
+TEST_CASE("greenbench run on a missing data folder fails naming the path and the fetch command", "[cli]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  Result r = run_greenbench("-q run sst2 standard --data /nonexistent", cwd.path());
+  INFO(r.output);
+  CHECK(r.status != 0);
+  CHECK_THAT(r.output, Contains("/nonexistent/sst2"));
+  CHECK_THAT(r.output, Contains("greenbench data fetch"));
+  // Nothing was written in the working folder (no results, no cache).
+  CHECK(fs::is_empty(cwd.path()));
+}
+
+TEST_CASE("greenbench rejects an unknown method with the list of known ones", "[cli]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  Result r = run_greenbench("-q run sst2 nope --data /nonexistent", cwd.path());
+  INFO(r.output);
+  CHECK(r.status != 0);
+}

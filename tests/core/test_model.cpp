@@ -1,0 +1,106 @@
+// BertClassifier: Hugging Face parameter names, one set of logits per exit,
+// and padding invariance (an instance's logits do not depend on the padding
+// its batch needs for longer instances) in both pooling modes.
+#include <torch/torch.h>
+// LibTorch's logging defines a one-argument CHECK; Catch's must win.
+#undef CHECK
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+
+#include "core_fixtures.h"
+#include "model/bert.h"
+
+using namespace greenbench;
+using namespace greenbench::core_test;
+
+TEST_CASE("parameter names match Hugging Face's BertForSequenceClassification", "[model]") {
+  single_thread();
+  BertClassifier model(tiny_config(3, 32, 100, {0, 2}));
+  std::set<std::string> names;
+  for (const auto& item : model->named_parameters()) names.insert(item.key());
+  for (const char* expected :
+       {"bert.embeddings.word_embeddings.weight", "bert.embeddings.position_embeddings.weight",
+        "bert.embeddings.token_type_embeddings.weight", "bert.embeddings.LayerNorm.weight",
+        "bert.embeddings.LayerNorm.bias", "bert.encoder.layer.0.attention.self.query.weight",
+        "bert.encoder.layer.0.attention.self.key.bias", "bert.encoder.layer.0.attention.self.value.weight",
+        "bert.encoder.layer.0.attention.output.dense.weight", "bert.encoder.layer.0.attention.output.LayerNorm.bias",
+        "bert.encoder.layer.2.intermediate.dense.weight", "bert.encoder.layer.2.output.dense.bias",
+        "bert.encoder.layer.2.output.LayerNorm.weight", "bert.pooler.dense.weight", "bert.pooler.dense.bias",
+        "exits.0.weight", "exits.0.bias", "exits.1.weight", "exits.1.bias"}) {
+    INFO(expected);
+    CHECK(names.count(expected) == 1);
+  }
+  CHECK(names.count("exits.2.weight") == 0);
+  CHECK(names.count("bert.encoder.layer.3.output.dense.weight") == 0);
+
+  // Shapes as in HF: Linear weights are [out, in].
+  auto params = model->named_parameters();
+  CHECK(params["bert.encoder.layer.1.intermediate.dense.weight"].sizes() == torch::IntArrayRef({64, 32}));
+  CHECK(params["exits.1.weight"].sizes() == torch::IntArrayRef({2, 32}));
+  int64_t total = 0;
+  for (const auto& p : model->parameters()) total += p.numel();
+  CHECK(model->parameter_count() == total);
+}
+
+TEST_CASE("forward returns one [B, num_labels] logits tensor per exit", "[model]") {
+  single_thread();
+  torch::manual_seed(1);
+  BertClassifier model(tiny_config(4, 32, 100, {1, 3}, "cls", 3));
+  model->eval();
+  EncodedSet set = synthetic_set(5, 3, 100, 5, 12);
+  Batch batch = collate(set, {0, 1, 2, 3, 4});
+  torch::NoGradGuard no_grad;
+  auto logits = model->forward(batch.input);
+  REQUIRE(logits.size() == 2);
+  for (const auto& l : logits) CHECK(l.sizes() == torch::IntArrayRef({5, 3}));
+
+  // exit_logits over run_layer reproduces forward's exit 1 (layer 3).
+  auto hidden = model->bert->embed(batch.input.input_ids, batch.input.token_type_ids);
+  auto bias = BertModelImpl::mask_bias(batch.input.attention_mask);
+  for (int layer = 0; layer < 4; ++layer) hidden = model->bert->run_layer(layer, hidden, bias);
+  CHECK(torch::allclose(model->exit_logits(1, hidden, batch.input.attention_mask), logits[1], 1e-5, 1e-6));
+}
+
+TEST_CASE("an instance's exit logits do not depend on the padding of its batch", "[model]") {
+  single_thread();
+  const std::string pooling = GENERATE(as<std::string>{}, "cls", "mean");
+  INFO("pooling " << pooling);
+  torch::manual_seed(7);
+  BertClassifier model(tiny_config(3, 32, 100, {0, 1, 2}, pooling));
+  model->eval();
+  // Lengths 6..30: instance 0 is the shortest, the batch pads it to 30.
+  EncodedSet set = synthetic_set(6, 11, 100, 6, 30);
+  set.ids[0].resize(6);
+  set.ids[0].back() = kSep;
+  set.type_ids[0].resize(6);
+  set.ids[5].resize(30, 9);
+  set.type_ids[5].resize(30, 0);
+  std::vector<int64_t> all = {0, 1, 2, 3, 4, 5};
+  torch::NoGradGuard no_grad;
+  auto batched = model->forward(collate(set, all).input);
+  for (int64_t i : all) {
+    auto alone = model->forward(collate(set, {i}).input);
+    for (size_t e = 0; e < alone.size(); ++e) {
+      INFO("instance " << i << ", exit " << e);
+      CHECK(torch::allclose(alone[e][0], batched[e][i], 1e-5, 1e-5));
+    }
+  }
+}
+
+TEST_CASE("mean pooling ignores padded positions whatever their hidden state", "[model]") {
+  single_thread();
+  torch::manual_seed(3);
+  BertClassifier model(tiny_config(2, 32, 100, {1}, "mean"));
+  model->eval();
+  torch::NoGradGuard no_grad;
+  auto hidden = torch::randn({2, 5, 32});
+  auto mask = torch::tensor({1, 1, 1, 0, 0, 1, 1, 1, 1, 1}, torch::kLong).view({2, 5});
+  auto pooled = model->bert->pool(hidden, mask);
+  auto garbage = hidden.clone();
+  garbage.index_put_({0, torch::indexing::Slice(3, 5)}, 1000.0);
+  CHECK(torch::allclose(model->bert->pool(garbage, mask), pooled));
+  auto expected = torch::tanh(model->bert->pooler->dense(hidden[0].narrow(0, 0, 3).mean(0)));
+  CHECK(torch::allclose(pooled[0], expected, 1e-5, 1e-6));
+}

@@ -1,0 +1,309 @@
+// The runner end to end on a tiny SST-2-format fixture: prepare_task, then
+// run_method for standard, truncated (1 layer) and early_exit. Checks the
+// record on disk (fields, role provenance, FLOPs consistent with the model and
+// the test lengths), that early exit's numbers equal a recomputation from the
+// method's own per-instance paths, that no temporary files are left, and that
+// the same settings give the same results twice.
+#include <torch/torch.h>
+// LibTorch's logging defines a one-argument CHECK; Catch's must win.
+#undef CHECK
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+
+#include "core_fixtures.h"
+#include "greenbench/registry.h"
+#include "measure/flops.h"
+#include "model/bert.h"
+#include "run/runner.h"
+#include "util/error.h"
+#include "util/progress.h"
+#include "util/sha256.h"
+
+using namespace greenbench;
+using namespace greenbench::core_test;
+using Catch::Approx;
+using Catch::Matchers::Contains;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// "good ..." / "bad ..." sentences: the sentiment word at a random place among filler words.
+std::string sst2_file(size_t rows, uint64_t seed) {
+  static const char* filler[] = {"the", "movie", "plot", "was", "a", "film", "story", "acting",
+                                 "really", "quite", "very", "and", "this", "it", "is", "of"};
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> words(3, 12), pick(0, 15);
+  std::string out = "sentence\tlabel\n";
+  for (size_t i = 0; i < rows; ++i) {
+    const bool positive = i % 2 == 0;
+    const int n = words(rng);
+    std::uniform_int_distribution<int> where(0, n - 1);
+    const int at = where(rng);
+    std::string sentence;
+    for (int w = 0; w < n; ++w) {
+      if (!sentence.empty()) sentence += ' ';
+      sentence += w == at ? (positive ? "good" : "bad") : filler[pick(rng)];
+    }
+    out += sentence + " \t" + (positive ? "1" : "0") + "\n";
+  }
+  return out;
+}
+
+struct Fixture {
+  TempDir dir{"runner"};
+  RunSettings settings;
+  Fixture() {
+    single_thread();
+    ProgressBar::set_enabled(false);
+    write_text(dir / "data/sst2/train.tsv", sst2_file(200, 1));
+    write_text(dir / "data/sst2/dev.tsv", sst2_file(60, 2));
+    settings.data_root = dir / "data";
+    settings.results_dir = dir / "results";
+    settings.cache_dir = dir / "cache";
+    settings.model_size = "tiny";
+    settings.num_layers = 2;
+    settings.max_len = 32;
+    settings.vocab_size = 200;
+    settings.eval_batch_size = 16;
+    settings.threads = 1;
+    settings.seed = 13;
+    settings.train.epochs = 2;
+    settings.train.batch_size = 16;
+    settings.train.seed = 13;
+    settings.roles.seed = 13;
+    settings.suite = "core-test";
+  }
+};
+
+// Mean over the test set of instance_flops with every instance on the same path.
+double mean_flops(const BertConfig& config, const EncodedSet& test, int layers, int exits) {
+  double total = 0;
+  for (const auto& ids : test.ids) total += instance_flops(config, static_cast<int>(ids.size()), layers, exits);
+  return total / static_cast<double>(test.size());
+}
+
+bool is_hex(const json& j, size_t length) {
+  return j.is_string() && std::regex_match(j.get<std::string>(), std::regex("[0-9a-f]{" + std::to_string(length) + "}"));
+}
+
+// The fields every record must have, and its file on disk.
+void check_record(const json& record, const std::string& method, const PreparedTask& prepared, const Fixture& f) {
+  INFO("method " << method);
+  REQUIRE(record.contains("path"));
+  const std::string path = record.at("path");
+  REQUIRE(fs::exists(path));
+  CHECK(fs::path(path).parent_path() == fs::path(f.settings.results_dir) / "sst2");
+  std::ifstream in(path);
+  json on_disk = json::parse(in);  // throws if it does not parse
+  json expected = record;
+  expected.erase("path");
+  CHECK(on_disk == expected);
+
+  CHECK(on_disk.at("schema_version").is_string());
+  CHECK(!on_disk.at("run_id").get<std::string>().empty());
+  CHECK(on_disk.at("suite") == "core-test");
+  CHECK(on_disk.at("method").at("name") == method);
+  CHECK(is_hex(on_disk.at("method").at("config_hash"), 16));
+  CHECK(on_disk.at("model").at("parameter_count").get<int64_t>() > 0);
+  // The parameter count is that of the recorded shape.
+  BertClassifier rebuilt(BertConfig::from_json(on_disk.at("model").at("config")));
+  CHECK(on_disk.at("model").at("parameter_count").get<int64_t>() == rebuilt->parameter_count());
+  for (const char* role : {"train", "calibration", "test"}) {
+    INFO("role " << role);
+    const json& r = on_disk.at("task").at("roles").at(role);
+    CHECK(is_hex(r.at("sha256"), 64));
+    CHECK(!r.at("source").get<std::string>().empty());
+    CHECK(r.at("examples").get<size_t>() > 0);
+  }
+  CHECK(on_disk["task"]["roles"]["test"]["source"] == "dev");
+  CHECK(on_disk["task"]["roles"]["test"]["sha256"] == sha256_file(f.dir / "data/sst2/dev.tsv"));
+  CHECK(on_disk["task"]["roles"]["test"]["examples"] == prepared.test.size());
+  const double accuracy = on_disk.at("metrics").at("accuracy");
+  CHECK(accuracy >= 0.0);
+  CHECK(accuracy <= 1.0);
+  const json& points = on_disk.at("operating_points");
+  REQUIRE(points.is_array());
+  REQUIRE(!points.empty());
+  const int layers = on_disk["model"]["config"]["num_hidden_layers"];
+  for (const auto& p : points) {
+    CHECK(p.at("accuracy").is_number());
+    CHECK(p.at("flops_per_instance").get<double>() > 0);
+    auto histogram = p.at("exit_histogram").at("by_layers_run").get<std::vector<int64_t>>();
+    CHECK(histogram.size() == static_cast<size_t>(layers));
+    int64_t total = 0;
+    for (auto h : histogram) total += h;
+    CHECK(total == static_cast<int64_t>(prepared.test.size()));
+  }
+  CHECK(on_disk["metrics"]["accuracy"] == points.back()["accuracy"]);
+  CHECK(on_disk["efficiency"]["flops_per_instance"] == points.back()["flops_per_instance"]);
+  CHECK(!on_disk.at("software").at("blas").at("name").get<std::string>().empty());
+  CHECK(on_disk.at("reproducibility").at("seed") == 13);
+}
+
+}  // namespace
+
+TEST_CASE("run_method writes complete records whose FLOPs follow from the model and the test lengths", "[runner]") {
+  Fixture f;
+  PreparedTask prepared = prepare_task("sst2", f.settings);
+  REQUIRE(prepared.test.size() == 60);
+  REQUIRE(prepared.train.size() + prepared.calibration.size() == 200);
+
+  json standard = run_method(prepared, "standard", json::object(), f.settings);
+  json truncated = run_method(prepared, "truncated", {{"layers", 1}}, f.settings);
+  json early = run_method(prepared, "early_exit", json::object(), f.settings);
+  check_record(standard, "standard", prepared, f);
+  check_record(truncated, "truncated", prepared, f);
+  check_record(early, "early_exit", prepared, f);
+
+  // standard: 2 layers, one head, for every instance.
+  const BertConfig standard_config = BertConfig::from_json(standard["model"]["config"]);
+  CHECK(standard_config.num_hidden_layers == 2);
+  CHECK(standard_config.exit_layers == std::vector<int>{1});
+  const double standard_flops = standard["operating_points"][0]["flops_per_instance"];
+  CHECK(standard_flops == Approx(mean_flops(standard_config, prepared.test, 2, 1)).epsilon(1e-12));
+  CHECK(standard["operating_points"][0]["exit_histogram"]["by_layers_run"] == json({0, 60}));
+
+  // truncated k=1: one layer, one head; cheaper than standard.
+  const BertConfig truncated_config = BertConfig::from_json(truncated["model"]["config"]);
+  CHECK(truncated_config.num_hidden_layers == 1);
+  const double truncated_flops = truncated["operating_points"][0]["flops_per_instance"];
+  CHECK(truncated_flops == Approx(mean_flops(truncated_config, prepared.test, 1, 1)).epsilon(1e-12));
+  CHECK(truncated_flops < standard_flops);
+  CHECK(truncated["model"]["parameter_count"] < standard["model"]["parameter_count"]);
+
+  // early_exit: exits at both layers; one operating point per default threshold.
+  const BertConfig early_config = BertConfig::from_json(early["model"]["config"]);
+  CHECK(early_config.exit_layers == std::vector<int>{0, 1});
+  const json& points = early["operating_points"];
+  const auto thresholds = method_registry().get("early_exit").default_config.at("thresholds").get<std::vector<double>>();
+  REQUIRE(points.size() == thresholds.size());
+  const double one_layer = mean_flops(early_config, prepared.test, 1, 1);
+  const double full_depth = mean_flops(early_config, prepared.test, 2, 2);
+  // With two labels the top probability is always >= 0.5: everyone leaves at the first exit.
+  CHECK(points.front()["setting"]["threshold"] == 0.5);
+  CHECK(points.front()["flops_per_instance"].get<double>() == Approx(one_layer).epsilon(1e-12));
+  // The highest threshold is the full-depth model (both layers, both heads).
+  CHECK(points.back()["flops_per_instance"].get<double>() == Approx(full_depth).epsilon(1e-12));
+  CHECK(points.back()["exit_histogram"]["by_layers_run"] == json({0, 60}));
+  CHECK(full_depth > standard_flops);  // same layers plus the extra head
+  CHECK(full_depth - standard_flops ==
+        Approx(mean_flops(early_config, prepared.test, 0, 1)).epsilon(1e-9));
+  double previous = 0;
+  for (const auto& p : points) {
+    const double flops = p["flops_per_instance"];
+    CHECK(flops >= one_layer * (1 - 1e-12));
+    CHECK(flops <= full_depth * (1 + 1e-12));
+    CHECK(flops >= previous * (1 - 1e-12));  // thresholds ascend, so does the cost
+    previous = flops;
+  }
+  const json& oracle = early.at("analysis").at("oracle");
+  CHECK(oracle.at("accuracy").get<double>() >= 0);
+  CHECK(oracle.at("exit_histogram").size() == 2);
+  CHECK(early["analysis"]["per_exit"].size() == 2);
+  CHECK(oracle.at("accuracy").get<double>() >= points.back()["accuracy"].get<double>() - 1e-12);
+  CHECK(standard["analysis"].is_object());
+
+  // No temporary files are left behind.
+  for (const auto& entry : fs::recursive_directory_iterator(f.settings.results_dir)) {
+    INFO(entry.path());
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+  }
+  // Three records, one per method.
+  int records = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(f.settings.results_dir)) records += entry.is_regular_file();
+  CHECK(records == 3);
+}
+
+TEST_CASE("early exit's record equals a recomputation from the method's own per-instance paths", "[runner]") {
+  Fixture f;
+  PreparedTask prepared = prepare_task("sst2", f.settings);
+  json record = run_method(prepared, "early_exit", json::object(), f.settings);
+
+  // Train the same method the way run_method does; with the same seeds it is the same model.
+  const MethodInfo& info = method_registry().get("early_exit");
+  auto method = info.make();
+  TrainOptions options = f.settings.train;
+  MethodContext context{"sst2", prepared.train, prepared.calibration,
+                        f.settings.backbone(2, prepared.tokenizer->vocab().size()), options, info.default_config};
+  method->train(context);
+  const BertConfig& config = method->model_config();
+  CHECK(config.to_json() == record["model"]["config"]);
+
+  const auto points = method->operating_points();
+  REQUIRE(points.size() == record["operating_points"].size());
+  std::vector<Prediction> out;
+  for (size_t k = 0; k < points.size(); ++k) {
+    INFO("operating point " << points[k].name);
+    std::vector<Prediction> all(prepared.test.size());
+    for (const auto& indices : sorted_batches(prepared.test, 5)) {  // another batch size than the runner's
+      method->predict(collate(prepared.test, indices), points[k], out);
+      for (size_t i = 0; i < indices.size(); ++i) all[static_cast<size_t>(indices[i])] = out[i];
+    }
+    double flops = 0, correct = 0;
+    std::vector<int64_t> histogram(static_cast<size_t>(config.num_hidden_layers), 0);
+    for (size_t i = 0; i < all.size(); ++i) {
+      flops += instance_flops(config, static_cast<int>(prepared.test.ids[i].size()), all[i].layers_run, all[i].exits_evaluated);
+      histogram[static_cast<size_t>(all[i].layers_run - 1)] += 1;
+      correct += all[i].label == prepared.test.labels[i];
+    }
+    const json& p = record["operating_points"][k];
+    CHECK(p["name"] == points[k].name);
+    CHECK(p["flops_per_instance"].get<double>() == Approx(flops / all.size()).epsilon(1e-12));
+    CHECK(p["exit_histogram"]["by_layers_run"].get<std::vector<int64_t>>() == histogram);
+    CHECK(p["accuracy"].get<double>() == Approx(correct / all.size()));
+  }
+}
+
+TEST_CASE("the same settings give the same record twice", "[runner]") {
+  Fixture f;
+  PreparedTask first = prepare_task("sst2", f.settings);
+  json a = run_method(first, "early_exit", {{"thresholds", {0.6, 0.8, 1.0}}}, f.settings);
+  PreparedTask second = prepare_task("sst2", f.settings);  // reads the cached vocabulary
+  json b = run_method(second, "early_exit", {{"thresholds", {0.6, 0.8, 1.0}}}, f.settings);
+  CHECK(a["run_id"] == b["run_id"]);
+  CHECK(a["path"] == b["path"]);
+  CHECK(a["task"] == b["task"]);
+  CHECK(a["metrics"]["accuracy"] == b["metrics"]["accuracy"]);
+  CHECK(a["analysis"] == b["analysis"]);
+  REQUIRE(a["operating_points"].size() == 3);
+  for (size_t k = 0; k < 3; ++k) {
+    for (const char* key : {"name", "accuracy", "macro_f1", "flops_per_instance", "exit_histogram"})
+      CHECK(a["operating_points"][k][key] == b["operating_points"][k][key]);
+  }
+  CHECK(a["training"]["calibration"] == b["training"]["calibration"]);
+  int vocab_files = 0;
+  for (const auto& entry : fs::directory_iterator(f.settings.cache_dir)) vocab_files += entry.is_regular_file();
+  CHECK(vocab_files == 1);
+
+  // A different seed is a different run.
+  RunSettings other = f.settings;
+  other.seed = 14;
+  other.train.seed = 14;
+  json c = run_method(first, "standard", json::object(), other);
+  json d = run_method(first, "standard", json::object(), f.settings);
+  CHECK(c["run_id"] != d["run_id"]);
+}
+
+TEST_CASE("run_method rejects unknown methods and out-of-range settings with a clear error", "[runner]") {
+  Fixture f;
+  PreparedTask prepared = prepare_task("sst2", f.settings);
+  CHECK_THROWS_WITH(run_method(prepared, "nope", json::object(), f.settings), Contains("known methods"));
+  CHECK_THROWS_WITH(run_method(prepared, "truncated", {{"layers", 3}}, f.settings), Contains("'layers' must be in [1, 2]"));
+}
+
+TEST_CASE("prepare_task names the folder it looked in and the fetch command when data is missing", "[runner]") {
+  Fixture f;
+  RunSettings s = f.settings;
+  s.data_root = f.dir / "empty";
+  try {
+    prepare_task("sst2", s);
+    FAIL("prepare_task did not throw");
+  } catch (const DataMissingError& e) {
+    CHECK_THAT(e.what(), Contains(f.dir / "empty/sst2") && Contains("greenbench data fetch sst2"));
+  }
+}

@@ -1,0 +1,16 @@
+# Core tests: model, early exit, oracle, calibration, FLOPs, trainer, runner
+# end to end, method registry, BLAS and the CLI, on tiny models (one thread,
+# a few minutes in all). The CLI tests need the greenbench target and are
+# skipped with a warning when it has not been built.
+greenbench_test(test_core SOURCES
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_early_exit.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_oracle.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_calibration.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_flops.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_trainer.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_runner.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_registry.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_blas.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_cli.cpp
+  LIBS greenbench_methods)
