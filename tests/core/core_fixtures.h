@@ -20,15 +20,18 @@
 #include "measure/blas_info.h"
 #include "model/bert.h"
 #include "model/bert_config.h"
+#include "util/progress.h"
 
 namespace greenbench::core_test {
 
 /// One thread for LibTorch's pool and one for the BLAS, so results do not
-/// depend on the machine's core count. Called by every test that runs a model.
+/// depend on the machine's core count, and no progress bars. Called by every
+/// test that runs a model.
 inline void single_thread() {
   static const bool done = [] {
     torch::set_num_threads(1);
     set_blas_threads(1);
+    ProgressBar::set_enabled(false);
     return true;
   }();
   (void)done;
@@ -112,6 +115,29 @@ inline void write_text(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary);
   out << content;
   if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+/// An SST-2 TSV (header sentence<TAB>label), alternating labels: "good ..." / "bad ..." sentences,
+/// the sentiment word at a random place among filler words.
+inline std::string sst2_file(size_t rows, uint64_t seed) {
+  static const char* filler[] = {"the", "movie", "plot", "was", "a", "film", "story", "acting",
+                                 "really", "quite", "very", "and", "this", "it", "is", "of"};
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> words(3, 12), pick(0, 15);
+  std::string out = "sentence\tlabel\n";
+  for (size_t i = 0; i < rows; ++i) {
+    const bool positive = i % 2 == 0;
+    const int n = words(rng);
+    std::uniform_int_distribution<int> where(0, n - 1);
+    const int at = where(rng);
+    std::string sentence;
+    for (int w = 0; w < n; ++w) {
+      if (!sentence.empty()) sentence += ' ';
+      sentence += w == at ? (positive ? "good" : "bad") : filler[pick(rng)];
+    }
+    out += sentence + " \t" + (positive ? "1" : "0") + "\n";
+  }
+  return out;
 }
 
 /// Every parameter of `a` equals (bit for bit) the same-named one of `b`.

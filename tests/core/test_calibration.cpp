@@ -12,7 +12,7 @@
 
 using namespace greenbench;
 using namespace greenbench::core_test;
-using Catch::Approx;
+using Catch::Detail::Approx;
 
 namespace {
 // Logits z ~ 3 * N(0, 1) over 4 classes; labels drawn from softmax(z / t_star).

@@ -54,7 +54,7 @@ TEST_CASE("greenbench --help exits 0 and lists the subcommands", "[cli]") {
   Result r = run_greenbench("--help", cwd.path());
   INFO(r.output);
   CHECK(r.status == 0);
-  for (const char* sub : {"run", "bench", "methods", "tasks", "data", "env"}) CHECK_THAT(r.output, Contains(sub));
+  for (const char* sub : {"run", "train", "eval", "bench", "methods", "tasks", "data", "env"}) CHECK_THAT(r.output, Contains(sub));
 }
 
 TEST_CASE("greenbench methods lists standard, truncated and early_exit", "[cli]") {
@@ -78,10 +78,34 @@ TEST_CASE("greenbench run on a missing data folder fails naming the path and the
   CHECK(fs::is_empty(cwd.path()));
 }
 
-TEST_CASE("greenbench rejects an unknown method with the list of known ones", "[cli]") {
+TEST_CASE("greenbench run rejects an unknown method with the list of known ones", "[cli]") {
   if (!have_binary()) return;
   greenbench::core_test::TempDir cwd("cli");
-  Result r = run_greenbench("-q run sst2 nope --data /nonexistent", cwd.path());
+  greenbench::core_test::write_text(cwd / "data/sst2/train.tsv", greenbench::core_test::sst2_file(40, 1));
+  greenbench::core_test::write_text(cwd / "data/sst2/dev.tsv", greenbench::core_test::sst2_file(10, 2));
+  Result r = run_greenbench("-q run sst2 nope --data data --vocab-size 100", cwd.path());
   INFO(r.output);
   CHECK(r.status != 0);
+  CHECK_THAT(r.output, Contains("unknown method 'nope'"));
+  for (const char* name : {"standard", "truncated", "early_exit"}) CHECK_THAT(r.output, Contains(name));
+}
+
+TEST_CASE("greenbench run trains a tiny model and writes its record", "[cli]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  greenbench::core_test::write_text(cwd / "data/sst2/train.tsv", greenbench::core_test::sst2_file(60, 1));
+  greenbench::core_test::write_text(cwd / "data/sst2/dev.tsv", greenbench::core_test::sst2_file(20, 2));
+  Result r = run_greenbench(
+      "-q run sst2 truncated --config '{\"layers\": 1}' --data data --results res --cache cache --size tiny "
+      "--layers 2 --max-len 24 --vocab-size 100 --epochs 1 --batch-size 16 --threads 1",
+      cwd.path());
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  CHECK_THAT(r.output, Contains("record: res/sst2/"));
+  int records = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(cwd / "res")) {
+    records += entry.path().extension() == ".json";
+    CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
+  }
+  CHECK(records == 1);
 }

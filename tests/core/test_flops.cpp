@@ -27,7 +27,7 @@ TEST_CASE("BERT-base at 128 tokens costs 24h^2 + 4sh FLOPs per token per layer, 
   CHECK(exit_head_flops(base, 128) == 1182720.0);
   // 12 layers + one head: 22,347,251,712 + 1,182,720 = 22,348,434,432 (about 22.3 GFLOPs).
   CHECK(instance_flops(base, 128, 12, 1) == 22348434432.0);
-  CHECK(instance_flops(base, 128, 12, 1) == Catch::Approx(22.35e9).epsilon(1e-3));
+  CHECK(instance_flops(base, 128, 12, 1) == Catch::Detail::Approx(22.35e9).epsilon(1e-3));
 
   // Mean pooling adds one add per hidden value of each token: 128 * 768 = 98,304.
   BertConfig mean = base;

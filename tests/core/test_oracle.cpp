@@ -14,7 +14,7 @@
 
 using namespace greenbench;
 using namespace greenbench::core_test;
-using Catch::Approx;
+using Catch::Detail::Approx;
 
 TEST_CASE("the oracle picks the cheapest correct exit on a model with fixed answers", "[oracle]") {
   single_thread();

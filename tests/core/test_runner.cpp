@@ -25,34 +25,12 @@
 
 using namespace greenbench;
 using namespace greenbench::core_test;
-using Catch::Approx;
+using Catch::Detail::Approx;
 using Catch::Matchers::Contains;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-// "good ..." / "bad ..." sentences: the sentiment word at a random place among filler words.
-std::string sst2_file(size_t rows, uint64_t seed) {
-  static const char* filler[] = {"the", "movie", "plot", "was", "a", "film", "story", "acting",
-                                 "really", "quite", "very", "and", "this", "it", "is", "of"};
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> words(3, 12), pick(0, 15);
-  std::string out = "sentence\tlabel\n";
-  for (size_t i = 0; i < rows; ++i) {
-    const bool positive = i % 2 == 0;
-    const int n = words(rng);
-    std::uniform_int_distribution<int> where(0, n - 1);
-    const int at = where(rng);
-    std::string sentence;
-    for (int w = 0; w < n; ++w) {
-      if (!sentence.empty()) sentence += ' ';
-      sentence += w == at ? (positive ? "good" : "bad") : filler[pick(rng)];
-    }
-    out += sentence + " \t" + (positive ? "1" : "0") + "\n";
-  }
-  return out;
-}
 
 struct Fixture {
   TempDir dir{"runner"};
@@ -222,17 +200,12 @@ TEST_CASE("run_method writes complete records whose FLOPs follow from the model 
 TEST_CASE("early exit's record equals a recomputation from the method's own per-instance paths", "[runner]") {
   Fixture f;
   PreparedTask prepared = prepare_task("sst2", f.settings);
-  json record = run_method(prepared, "early_exit", json::object(), f.settings);
-
-  // Train the same method the way run_method does; with the same seeds it is the same model.
-  const MethodInfo& info = method_registry().get("early_exit");
-  auto method = info.make();
-  TrainOptions options = f.settings.train;
-  MethodContext context{"sst2", prepared.train, prepared.calibration,
-                        f.settings.backbone(2, prepared.tokenizer->vocab().size()), options, info.default_config};
-  method->train(context);
+  TrainedMethod trained = train_method(prepared, "early_exit", json::object(), f.settings);
+  json record = evaluate_method(prepared, trained, f.settings);
+  Method* method = trained.method.get();
   const BertConfig& config = method->model_config();
   CHECK(config.to_json() == record["model"]["config"]);
+  CHECK(record["method"]["config_hash"] == trained.config_hash);
 
   const auto points = method->operating_points();
   REQUIRE(points.size() == record["operating_points"].size());
@@ -306,4 +279,37 @@ TEST_CASE("prepare_task names the folder it looked in and the fetch command when
   } catch (const DataMissingError& e) {
     CHECK_THAT(e.what(), Contains(f.dir / "empty/sst2") && Contains("greenbench data fetch sst2"));
   }
+}
+
+TEST_CASE("a method saved with save_trained and restored with load_trained evaluates the same", "[runner]") {
+  Fixture f;
+  PreparedTask prepared = prepare_task("sst2", f.settings);
+  TrainedMethod trained = train_method(prepared, "early_exit", {{"thresholds", {0.6, 0.8, 1.0}}}, f.settings);
+  const std::string checkpoint = f.dir / "checkpoint";
+  save_trained(prepared, trained, f.settings, checkpoint);
+  CHECK(fs::exists(checkpoint + "/run.json"));
+  CHECK(fs::exists(checkpoint + "/vocab.txt"));
+  json original = evaluate_method(prepared, trained, f.settings);
+
+  RunSettings overrides = f.settings;
+  overrides.model_size = "mini";  // run.json's settings win over these
+  overrides.results_dir = f.dir / "results-loaded";
+  auto [task_name, settings] = checkpoint_run_settings(checkpoint, overrides);
+  CHECK(task_name == "sst2");
+  CHECK(settings.model_size == "tiny");
+  CHECK(settings.num_layers == 2);
+  PreparedTask reloaded_task = prepare_task(task_name, settings);
+  CHECK(reloaded_task.test.ids == prepared.test.ids);  // same vocabulary, same pieces
+  TrainedMethod loaded = load_trained(checkpoint);
+  json restored = evaluate_method(reloaded_task, loaded, settings);
+
+  CHECK(restored["run_id"] == original["run_id"]);
+  CHECK(restored["model"] == original["model"]);
+  CHECK(restored["analysis"] == original["analysis"]);
+  REQUIRE(restored["operating_points"].size() == original["operating_points"].size());
+  for (size_t k = 0; k < original["operating_points"].size(); ++k) {
+    for (const char* key : {"name", "accuracy", "macro_f1", "flops_per_instance", "exit_histogram"})
+      CHECK(restored["operating_points"][k][key] == original["operating_points"][k][key]);
+  }
+  CHECK(restored["training"]["calibration"] == original["training"]["calibration"]);
 }

@@ -1,9 +1,10 @@
-# Core tests: model, early exit, oracle, calibration, FLOPs, trainer, runner
+# Core tests: model, batching, early exit, oracle, calibration, FLOPs, trainer, runner
 # end to end, method registry, BLAS and the CLI, on tiny models (one thread,
 # a few minutes in all). The CLI tests need the greenbench target and are
 # skipped with a warning when it has not been built.
 greenbench_test(test_core SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_model.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_batching.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_early_exit.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_oracle.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_calibration.cpp

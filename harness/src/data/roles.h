@@ -25,7 +25,7 @@ struct RoleOptions {
 struct TaskData {
   Split train, calibration, test;
   /// Where each role came from, in words, for the record
-  /// (e.g. "train minus 10% carve-out (seed 13)", "dev", "train carve-out 10% (seed 13)").
+  /// (e.g. "dev", "train carve-out 10% (seed 13, stratified)", "train minus carve-out, subsample 4000 (seed 13)").
   std::string train_source, calibration_source, test_source;
 };
 

@@ -3,6 +3,9 @@
 namespace greenbench {
 
 torch::Tensor ConfidenceRule::should_exit(int, const torch::Tensor& probs, const torch::Tensor&) {
+  // float32 softmax rounds to exactly 1 once logits are ~17 apart, so a
+  // threshold of 1 must mean "never early", not "max prob >= 1".
+  if (threshold_ >= 1.0) return torch::zeros({probs.size(0)}, torch::kBool);
   return std::get<0>(probs.max(1)).ge(threshold_);
 }
 

@@ -24,7 +24,8 @@ class ExitRule {
   virtual torch::Tensor should_exit(int exit_index, const torch::Tensor& probs, const torch::Tensor& rows) = 0;
 };
 
-/// Schwartz et al. 2020: exit when the calibrated max probability reaches the threshold.
+/// Schwartz et al. 2020: exit when the calibrated max probability reaches the
+/// threshold. A threshold of 1 or more means full depth for every instance.
 class ConfidenceRule : public ExitRule {
  public:
   explicit ConfidenceRule(double threshold) : threshold_(threshold) {}

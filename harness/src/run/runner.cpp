@@ -176,23 +176,36 @@ PreparedTask prepare_task(const std::string& task_name, const RunSettings& s) {
   return p;
 }
 
+nlohmann::json merged_method_config(const std::string& method_name, const nlohmann::json& config) {
+  nlohmann::json merged = method_registry().get(method_name).default_config;
+  merged.merge_patch(config);
+  return merged;
+}
+
+std::string run_config_hash(const PreparedTask& p, const std::string& method_name, const nlohmann::json& merged,
+                            const RunSettings& s) {
+  return config_hash({{"method", method_name}, {"config", merged}, {"settings", s.to_json()},
+                      {"task", p.task->name()}, {"train_sha256", p.data.train.sha256}});
+}
+
+std::string record_path(const std::string& task, const std::string& method_name, const std::string& hash,
+                        const RunSettings& s) {
+  return s.results_dir + "/" + task + "/" + task + "-" + method_name + "-" + hash + "-s" + std::to_string(s.seed) + ".json";
+}
+
 TrainedMethod train_method(PreparedTask& p, const std::string& method_name, const nlohmann::json& config,
                            const RunSettings& s) {
-  const MethodInfo& info = method_registry().get(method_name);
   TrainedMethod t;
   t.name = method_name;
-  t.config = info.default_config;
-  t.config.merge_patch(config);
-  t.method = info.make();
+  t.config = merged_method_config(method_name, config);
+  t.method = method_registry().get(method_name).make();
 
   const int num_labels = static_cast<int>(p.task->label_names().size());
   TrainOptions train_options = s.train;
   train_options.progress_label = p.task->name() + " " + method_name + " train";
   MethodContext context{p.task->name(), p.train, p.calibration,
                         s.backbone(num_labels, p.tokenizer->vocab().size()), train_options, t.config};
-  nlohmann::json identity = {{"method", method_name}, {"config", t.config}, {"settings", s.to_json()},
-                             {"task", p.task->name()}, {"train_sha256", p.data.train.sha256}};
-  t.config_hash = config_hash(identity);
+  t.config_hash = run_config_hash(p, method_name, t.config, s);
   const auto start = std::chrono::steady_clock::now();
   t.training = t.method->train(context);
   t.training["train_and_calibrate_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -290,7 +303,7 @@ nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSetti
         {"blas", {{"name", blas.name}, {"library", blas.library}, {"core", blas.core}, {"coretype_override", blas.coretype_override}}}}},
       {"hardware", {{"cpu", cpu_model()}, {"logical_cores", static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN))}}}};
 
-  const std::string path = s.results_dir + "/" + p.task->name() + "/" + run_id + ".json";
+  const std::string path = record_path(p.task->name(), t.name, t.config_hash, s);
   write_file_atomic(path, record.dump(2) + "\n");
   record["path"] = path;
   return record;

@@ -61,6 +61,18 @@ struct TrainedMethod {
   nlohmann::json training;  ///< what train() reported, plus the harness's own clock
 };
 
+/// The config hash of a run: method, merged config, settings, task and the
+/// training data's sha256. Known before training, so a finished run can be found.
+std::string run_config_hash(const PreparedTask& prepared, const std::string& method_name,
+                            const nlohmann::json& merged_config, const RunSettings& settings);
+
+/// Where the record of a run goes: results_dir/<task>/<task>-<method>-<hash>-s<seed>.json.
+std::string record_path(const std::string& task, const std::string& method_name, const std::string& hash,
+                        const RunSettings& settings);
+
+/// Merges `config` over the method's defaults.
+nlohmann::json merged_method_config(const std::string& method_name, const nlohmann::json& config);
+
 /// Trains and calibrates one method; `config` is merged over its defaults.
 TrainedMethod train_method(PreparedTask& prepared, const std::string& method_name, const nlohmann::json& config,
                            const RunSettings& settings);

@@ -89,7 +89,9 @@ TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, cons
   TrainStats stats;
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = cpu_now();
-  ProgressBar bar(options.progress_label, total_steps * options.batch_size);
+  ProgressBar bar(options.progress_label,
+                  std::min<int64_t>(total_steps * options.batch_size,
+                                    static_cast<int64_t>(std::llround(options.epochs * static_cast<double>(train.size())))));
   std::vector<double> recent_losses;
   double running = 0;
   for (int epoch = 0; epoch < whole_epochs && stats.steps < total_steps; ++epoch) {
