@@ -20,6 +20,7 @@
 #include "measure/blas_info.h"
 #include "model/bert.h"
 #include "model/bert_config.h"
+#include "support/temp_dir.h"
 #include "util/progress.h"
 
 namespace greenbench::core_test {
@@ -89,33 +90,9 @@ inline EncodedSet synthetic_set(size_t n, uint64_t seed, int vocab = 120, int mi
   return set;
 }
 
-/// A fresh folder under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag = "core") {
-    std::string pattern = (std::filesystem::temp_directory_path() / ("greenbench-" + tag + "-XXXXXX")).string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& relative) const { return path_ + "/" + relative; }
-
- private:
-  std::string path_;
-};
-
-inline void write_text(const std::string& path, const std::string& content) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out << content;
-  if (!out) throw std::runtime_error("cannot write " + path);
-}
+using testing::TempDir;
+/// Writes `content` to `path`, creating parent folders.
+inline void write_text(const std::string& path, const std::string& content) { testing::write_file(path, content); }
 
 /// An SST-2 TSV (header sentence<TAB>label), alternating labels: "good ..." / "bad ..." sentences,
 /// the sentiment word at a random place among filler words.
