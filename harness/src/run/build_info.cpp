@@ -2,6 +2,7 @@
 
 #include <torch/version.h>
 
+#include "run/build_info_git.h"
 #include "run/build_info_values.h"
 
 namespace greenbench {
