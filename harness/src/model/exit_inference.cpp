@@ -20,9 +20,11 @@ void predict_with_exits(BertClassifier& model, const Batch& batch, const std::ve
   auto hidden = model->bert->embed(batch.input.input_ids, batch.input.token_type_ids);
   auto rows = torch::arange(batch_size, torch::kLong);  // original row of each active instance
   auto lengths = mask.sum(1);
+  // The additive mask changes only when the batch shrinks, not per layer.
+  auto bias = BertModelImpl::mask_bias(mask);
   size_t next_exit = 0;
   for (int layer = 0; layer < config.num_hidden_layers; ++layer) {
-    hidden = model->bert->run_layer(layer, hidden, BertModelImpl::mask_bias(mask));
+    hidden = model->bert->run_layer(layer, hidden, bias);
     if (next_exit >= config.exit_layers.size() || config.exit_layers[next_exit] != layer) continue;
     const int exit_index = static_cast<int>(next_exit++);
     const bool last = next_exit == config.exit_layers.size();
@@ -55,6 +57,7 @@ void predict_with_exits(BertClassifier& model, const Batch& batch, const std::ve
       const int64_t longest = lengths.max().item<int64_t>();
       hidden = hidden.index_select(0, keep_t).narrow(1, 0, longest);
       mask = mask.index_select(0, keep_t).narrow(1, 0, longest);
+      bias = BertModelImpl::mask_bias(mask);
     }
   }
 }
