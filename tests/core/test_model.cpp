@@ -104,3 +104,35 @@ TEST_CASE("mean pooling ignores padded positions whatever their hidden state", "
   auto expected = torch::tanh(model->bert->pooler->dense(hidden[0].narrow(0, 0, 3).mean(0)));
   CHECK(torch::allclose(pooled[0], expected, 1e-5, 1e-6));
 }
+
+TEST_CASE("hashed dropout drops at rate p, rescales the rest, and follows the seed, not the threads", "[model][dropout]") {
+  single_thread();
+  auto x = torch::full({1000, 1000}, 2.0f);
+  CHECK(torch::equal(hashed_dropout(x, 0.1, false), x));  // eval: identity
+  CHECK(torch::equal(hashed_dropout(x, 0.0, true), x));
+  torch::manual_seed(11);
+  auto y = hashed_dropout(x, 0.1, true);
+  const double dropped = y.eq(0).to(torch::kDouble).mean().item<double>();
+  CHECK(dropped == Approx(0.1).margin(0.002));  // 1e6 draws: sd 0.0003
+  auto kept = y.masked_select(y.ne(0));
+  CHECK(kept.min().item<float>() == Approx(2.0 / 0.9));
+  CHECK(kept.max().item<float>() == Approx(2.0 / 0.9));
+  CHECK(y.mean().item<double>() == Approx(2.0).epsilon(0.01));  // unbiased in expectation
+
+  torch::manual_seed(11);
+  torch::set_num_threads(2);
+  auto again = hashed_dropout(x, 0.1, true);
+  torch::set_num_threads(1);
+  CHECK(torch::equal(again, y));
+  auto next = hashed_dropout(x, 0.1, true);  // the generator moved on
+  CHECK_FALSE(torch::equal(next, y));
+
+  auto rows = hashed_dropout(torch::ones({200, 50}), 0.5, true);  // no row or column pattern
+  auto row_means = rows.mean(1), col_means = rows.mean(0);
+  CHECK(row_means.std().item<double>() < 0.35);  // binomial sd of a 50-draw mean x 2: 0.14
+  CHECK(col_means.std().item<double>() < 0.2);   // of a 200-draw mean x 2: 0.07
+  auto grad_input = torch::ones({10, 10}, torch::requires_grad());
+  hashed_dropout(grad_input, 0.5, true).sum().backward();
+  auto g = grad_input.grad();
+  CHECK(g.eq(0).logical_or(g.eq(2)).all().item<bool>());  // gradient flows through the kept ones only
+}

@@ -1,9 +1,8 @@
 #include "cli/settings_options.h"
 
-#include <torch/torch.h>
 
 #include "data/roles.h"
-#include "measure/blas_info.h"
+#include "train/precision.h"
 
 namespace greenbench {
 
@@ -25,17 +24,16 @@ void add_settings_options(CLI::App& c, RunSettings& s, std::string& data_flag) {
   c.add_option("--max-test", s.roles.max_test, "subsample the test role (0: all)")->capture_default_str();
   c.add_option("--max-calibration", s.roles.max_calibration, "subsample the calibration role (0: all)")->capture_default_str();
   c.add_option("--seed", s.seed, "seed for initialisation, shuffling and carve-outs")->capture_default_str();
-  c.add_option("--threads", s.threads, "threads for the BLAS (LibTorch's own pool gets one; recorded)")->capture_default_str();
+  c.add_option("--threads", s.threads, "threads to use: fp32 work gives them to the BLAS, bf16 training to LibTorch's pool (recorded)")->capture_default_str();
+  c.add_option("--precision", s.train.precision, "training precision: auto (bf16 where the CPU has AMX/AVX512-BF16), fp32, bf16; evaluation runs in fp32")->capture_default_str();
 }
 
 void finish_settings(RunSettings& s, const std::string& data_flag) {
   s.data_root = resolve_data_root(data_flag);
   s.train.seed = s.seed;
   s.roles.seed = s.seed;
-  const bool blas_settable = set_blas_threads(s.threads);
-  // See ThreadLayout: the BLAS does the parallel work; LibTorch's pool stays
-  // at one thread unless the BLAS cannot be told how many threads to use.
-  torch::set_num_threads(blas_settable ? 1 : s.threads);
+  set_thread_budget(s.threads);
+  apply_thread_layout(Precision::fp32);
 }
 
 }  // namespace greenbench

@@ -22,7 +22,8 @@ BlasInfo detect_blas();
 /// false when the loaded BLAS offers no way to set it.
 bool set_blas_threads(int threads);
 
-// greenbench gives the BLAS the threads and LibTorch's intra-op pool one.
+// For fp32 work greenbench gives the BLAS the threads and LibTorch's
+// intra-op pool one (bf16 training reverses that: train/precision.h).
 // Measured on 2 cores (mini model, IMDB, 256 pieces): LibTorch 2 + OpenBLAS 2
 // oversubscribes (the BLAS is called inside LibTorch's parallel regions) and
 // trains at 2378 tokens/s, LibTorch 2 + OpenBLAS 1 at 2660, LibTorch 1 +

@@ -26,7 +26,7 @@ BertEmbeddingsImpl::BertEmbeddingsImpl(const BertConfig& c) {
       register_module("position_embeddings", torch::nn::Embedding(c.max_position_embeddings, c.hidden_size));
   token_type_embeddings = register_module("token_type_embeddings", torch::nn::Embedding(c.type_vocab_size, c.hidden_size));
   LayerNorm = register_module("LayerNorm", make_layer_norm(c));
-  dropout = register_module("dropout", torch::nn::Dropout(c.hidden_dropout_prob));
+  dropout = register_module("dropout", HashedDropout(c.hidden_dropout_prob));
   torch::NoGradGuard no_grad;
   for (auto* e : {&word_embeddings, &position_embeddings, &token_type_embeddings}) (*e)->weight.normal_(0.0, 0.02);
 }
@@ -43,7 +43,7 @@ BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& c)
   query = register_module("query", make_linear(c.hidden_size, c.hidden_size));
   key = register_module("key", make_linear(c.hidden_size, c.hidden_size));
   value = register_module("value", make_linear(c.hidden_size, c.hidden_size));
-  dropout = register_module("dropout", torch::nn::Dropout(c.attention_probs_dropout_prob));
+  dropout = register_module("dropout", HashedDropout(c.attention_probs_dropout_prob));
 }
 
 torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias) {
@@ -62,7 +62,7 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const 
 BertOutputImpl::BertOutputImpl(int in_features, const BertConfig& c) {
   dense = register_module("dense", make_linear(in_features, c.hidden_size));
   LayerNorm = register_module("LayerNorm", make_layer_norm(c));
-  dropout = register_module("dropout", torch::nn::Dropout(c.hidden_dropout_prob));
+  dropout = register_module("dropout", HashedDropout(c.hidden_dropout_prob));
 }
 
 torch::Tensor BertOutputImpl::forward(const torch::Tensor& x, const torch::Tensor& residual) {
@@ -143,7 +143,7 @@ BertClassifierImpl::BertClassifierImpl(const BertConfig& c) : config(c) {
   bert = register_module("bert", BertModel(c));
   exits = register_module("exits", torch::nn::ModuleList());
   for (size_t i = 0; i < c.exit_layers.size(); ++i) exits->push_back(make_linear(c.hidden_size, c.num_labels));
-  dropout = register_module("dropout", torch::nn::Dropout(c.hidden_dropout_prob));
+  dropout = register_module("dropout", HashedDropout(c.hidden_dropout_prob));
 }
 
 torch::Tensor BertClassifierImpl::exit_logits(int exit_index, const torch::Tensor& hidden,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/bert_config.h"
+#include "model/dropout.h"
 
 namespace greenbench {
 
@@ -18,7 +19,7 @@ struct BertEmbeddingsImpl : torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids);
   torch::nn::Embedding word_embeddings{nullptr}, position_embeddings{nullptr}, token_type_embeddings{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  HashedDropout dropout{nullptr};
 };
 TORCH_MODULE(BertEmbeddings);
 
@@ -27,7 +28,7 @@ struct BertSelfAttentionImpl : torch::nn::Module {
   /// hidden [B,S,H], mask_bias [B,1,1,S] (0 for tokens, a large negative for padding).
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
   torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  HashedDropout dropout{nullptr};
   int num_heads, head_dim;
 };
 TORCH_MODULE(BertSelfAttention);
@@ -38,7 +39,7 @@ struct BertOutputImpl : torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual);
   torch::nn::Linear dense{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  HashedDropout dropout{nullptr};
 };
 TORCH_MODULE(BertOutput);
 
@@ -113,7 +114,7 @@ struct BertClassifierImpl : torch::nn::Module {
   BertConfig config;
   BertModel bert{nullptr};
   torch::nn::ModuleList exits{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  HashedDropout dropout{nullptr};
 };
 TORCH_MODULE(BertClassifier);
 

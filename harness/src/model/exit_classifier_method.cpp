@@ -13,7 +13,7 @@ nlohmann::json ExitClassifierMethod::train(MethodContext& context) {
   model_ = BertClassifier(config);
   TrainOptions options = context.train_options;
   if (context.config.contains("train")) options.update_from_json(context.config.at("train"));
-  TrainStats stats = train_classifier(model_, context.train, options);
+  TrainStats stats = train_classifier(model_, context.train, options, &context.calibration);
 
   auto logits = exit_logits_all(model_, context.calibration);
   auto labels = torch::tensor(context.calibration.labels, torch::kLong);

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "train/fused_adamw.h"
+#include "train/precision.h"
 #include "util/progress.h"
 
 namespace greenbench {
@@ -35,6 +37,8 @@ nlohmann::json TrainOptions::to_json() const {
           {"max_grad_norm", max_grad_norm},
           {"seed", seed},
           {"exit_loss_weights", exit_loss_weights},
+          {"precision", precision},
+          {"select_best_epoch", select_best_epoch},
           {"optimizer", "AdamW(0.9, 0.999, eps 1e-6)"},
           {"schedule", "linear warm-up, linear decay"}};
 }
@@ -51,28 +55,35 @@ void TrainOptions::update_from_json(const nlohmann::json& j) {
   get("max_grad_norm", max_grad_norm);
   get("seed", seed);
   get("exit_loss_weights", exit_loss_weights);
+  get("precision", precision);
+  get("select_best_epoch", select_best_epoch);
 }
 
 nlohmann::json TrainStats::to_json() const {
-  return {{"steps", steps},     {"examples", examples},       {"tokens", tokens},
-          {"seconds", seconds}, {"cpu_seconds", cpu_seconds}, {"final_loss", final_loss}};
+  return {{"steps", steps},
+          {"examples", examples},
+          {"tokens", tokens},
+          {"seconds", seconds},
+          {"cpu_seconds", cpu_seconds},
+          {"final_loss", final_loss},
+          {"precision", precision},
+          {"selection_accuracy", selection_accuracy},
+          {"selected_epoch", selected_epoch}};
 }
 
-TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, const TrainOptions& options) {
+TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, const TrainOptions& options,
+                            const EncodedSet* selection) {
+  const Precision precision = resolve_precision(options.precision);
+  ThreadLayoutScope layout(precision);
   torch::manual_seed(options.seed);
   std::mt19937_64 rng(options.seed);
   model->train();
 
-  std::vector<torch::Tensor> decayed, not_decayed;
+  FusedAdamW::Group decayed{{}, options.weight_decay}, not_decayed{{}, 0.0};
   for (const auto& item : model->named_parameters()) {
-    (skips_weight_decay(item.key()) ? not_decayed : decayed).push_back(item.value());
+    (skips_weight_decay(item.key()) ? not_decayed : decayed).params.push_back(item.value());
   }
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(decayed, std::make_unique<torch::optim::AdamWOptions>(
-                                   torch::optim::AdamWOptions(options.learning_rate).eps(1e-6).weight_decay(options.weight_decay)));
-  groups.emplace_back(not_decayed, std::make_unique<torch::optim::AdamWOptions>(
-                                       torch::optim::AdamWOptions(options.learning_rate).eps(1e-6).weight_decay(0.0)));
-  torch::optim::AdamW optimizer(std::move(groups));
+  FusedAdamW optimizer({decayed, not_decayed}, 0.9, 0.999, 1e-6);
 
   const int num_exits = model->num_exits();
   std::vector<double> weights = options.exit_loss_weights;
@@ -87,6 +98,10 @@ TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, cons
   const int64_t total_steps = std::max<int64_t>(1, static_cast<int64_t>(std::llround(options.epochs * steps_per_epoch)));
 
   TrainStats stats;
+  stats.precision = to_string(precision);
+  const bool selecting = selection != nullptr && selection->size() > 0 && options.select_best_epoch;
+  double best_accuracy = -1;
+  std::vector<torch::Tensor> best_weights;
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = cpu_now();
   ProgressBar bar(options.progress_label,
@@ -99,17 +114,20 @@ TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, cons
       if (stats.steps >= total_steps) break;
       Batch batch = collate(train, indices);
       const double lr = scheduled_lr(options, stats.steps, total_steps);
-      for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 
       optimizer.zero_grad();
-      auto logits = model->forward(batch.input);
       auto loss = torch::zeros({}, torch::kFloat);
-      for (int e = 0; e < num_exits; ++e) {
-        loss = loss + weights[static_cast<size_t>(e)] * torch::nn::functional::cross_entropy(logits[e], batch.labels);
+      {
+        AutocastScope autocast(precision == Precision::bf16);
+        auto logits = model->forward(batch.input);
+        for (int e = 0; e < num_exits; ++e) {
+          loss = loss + weights[static_cast<size_t>(e)] *
+                            torch::nn::functional::cross_entropy(logits[e].to(torch::kFloat), batch.labels);
+        }
       }
       loss.backward();
       torch::nn::utils::clip_grad_norm_(model->parameters(), options.max_grad_norm);
-      optimizer.step();
+      optimizer.step(lr);
 
       const double value = loss.item<double>();
       running = stats.steps == 0 ? value : 0.98 * running + 0.02 * value;
@@ -121,8 +139,24 @@ TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, cons
       std::snprintf(status, sizeof status, "epoch %d, loss %.4f, lr %.2e", epoch + 1, running, lr);
       bar.advance(static_cast<int64_t>(indices.size()), status);
     }
+    if (selecting) {
+      const double accuracy = mean_exit_accuracy(model, *selection);
+      model->train();
+      stats.selection_accuracy.push_back(accuracy);
+      if (accuracy > best_accuracy) {
+        best_accuracy = accuracy;
+        stats.selected_epoch = epoch + 1;
+        best_weights.clear();
+        for (const auto& p : model->parameters()) best_weights.push_back(p.detach().clone());
+      }
+    }
   }
   bar.finish();
+  if (selecting && !best_weights.empty()) {
+    torch::NoGradGuard no_grad;
+    auto params = model->parameters();
+    for (size_t i = 0; i < params.size(); ++i) params[i].copy_(best_weights[i]);
+  }
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   stats.cpu_seconds = cpu_now() - cpu_start;
   const size_t tail = std::max<size_t>(1, recent_losses.size() / 10);
@@ -131,6 +165,14 @@ TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, cons
   stats.final_loss = sum / static_cast<double>(tail);
   model->eval();
   return stats;
+}
+
+double mean_exit_accuracy(BertClassifier& model, const EncodedSet& set) {
+  auto logits = exit_logits_all(model, set);
+  auto labels = torch::tensor(set.labels, torch::kLong);
+  double sum = 0;
+  for (const auto& l : logits) sum += l.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>();
+  return logits.empty() ? 0.0 : sum / static_cast<double>(logits.size());
 }
 
 std::vector<torch::Tensor> exit_logits_all(BertClassifier& model, const EncodedSet& set, int batch_size) {

@@ -23,6 +23,11 @@ struct TrainOptions {
   uint64_t seed = 13;
   /// Loss weight per exit (empty: all 1, the paper's unweighted sum).
   std::vector<double> exit_loss_weights;
+  /// "auto", "fp32" or "bf16" (see train/precision.h); evaluation stays fp32.
+  std::string precision = "auto";
+  /// Keep the weights of the epoch with the best mean exit accuracy on the
+  /// selection set (the calibration role), when one is given.
+  bool select_best_epoch = true;
   std::string progress_label = "train";
 
   nlohmann::json to_json() const;
@@ -34,11 +39,20 @@ struct TrainStats {
   int64_t steps = 0, examples = 0, tokens = 0;
   double seconds = 0, cpu_seconds = 0;
   double final_loss = 0;  ///< mean loss over the last 10% of steps
+  std::string precision;  ///< what training ran in, "auto" resolved
+  std::vector<double> selection_accuracy;  ///< mean exit accuracy on the selection set after each epoch
+  int selected_epoch = 0;                  ///< 1-based; 0 when no selection was made
   nlohmann::json to_json() const;
 };
 
 /// Trains `model` in place. Deterministic for the same seed and thread count.
-TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, const TrainOptions& options);
+/// With a `selection` set and options.select_best_epoch, the model ends with
+/// the weights of its best epoch on that set.
+TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, const TrainOptions& options,
+                            const EncodedSet* selection = nullptr);
+
+/// Mean over exits of each exit's accuracy on `set` (eval mode, no grad).
+double mean_exit_accuracy(BertClassifier& model, const EncodedSet& set);
 
 /// Logits [N,C] of every exit over the whole set, in the set's order (eval mode, no grad).
 std::vector<torch::Tensor> exit_logits_all(BertClassifier& model, const EncodedSet& set, int batch_size = 64);
