@@ -1,14 +1,21 @@
 // Analytic FLOPs (measure/flops.h) against numbers worked out by hand:
 // BERT-base at 128 tokens (the 24*h^2 + 4*s*h per token per layer of
 // METHODS.md, about 22 GFLOPs for 12 layers) and a small odd-shaped config,
-// with [CLS] and mean pooling.
+// with [CLS] and mean pooling; and against an independent count of the matrix
+// products LibTorch executed (measure/operator_flops.h) over several shapes.
 #include <torch/torch.h>
 // LibTorch's logging defines a one-argument CHECK; Catch's must win.
 #undef CHECK
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <random>
+
+#include "data/batching.h"
 #include "measure/flops.h"
+#include "measure/operator_flops.h"
 #include "model/bert_config.h"
+#include "model/exit_inference.h"
 
 using namespace greenbench;
 
@@ -53,4 +60,93 @@ TEST_CASE("FLOPs of a small model with an odd sequence length and three labels",
   CHECK(instance_flops(c, 37, 0, 0) == 0.0);
   // The attention term is quadratic in length: doubling s more than doubles a layer.
   CHECK(encoder_layer_flops(c, 74) > 2 * encoder_layer_flops(c, 37));
+}
+
+namespace {
+// Runs `ids` (one instance, batch size 1) through batched early exit and
+// returns what the operator counter saw and the path the instance took.
+struct CountedRun {
+  double counted = 0;
+  Prediction prediction;
+};
+CountedRun count_instance(BertClassifier& model, const std::vector<int32_t>& ids, double threshold) {
+  EncodedSet set;
+  set.ids = {ids};
+  set.type_ids = {std::vector<int32_t>(ids.size(), 0)};
+  set.labels = {0};
+  Batch batch = collate(set, {0});
+  std::vector<double> temperatures(static_cast<size_t>(model->num_exits()), 1.0);
+  ConfidenceRule rule(threshold);
+  std::vector<Prediction> out;
+  CountedRun run;
+  torch::NoGradGuard no_grad;
+  {
+    OperatorFlopCounter counter;
+    predict_with_exits(model, batch, temperatures, rule, out);
+    run.counted = counter.flops();
+  }
+  run.prediction = out.at(0);
+  return run;
+}
+}  // namespace
+
+TEST_CASE("the analytic count agrees within 1% with the matrix products LibTorch executed", "[flops]") {
+  torch::set_num_threads(1);
+  struct Shape {
+    int layers, hidden, heads, labels;
+    std::vector<int> exits;
+    std::string pooling;
+  };
+  const std::vector<Shape> shapes = {
+      {2, 64, 4, 2, {0, 1}, "cls"},      {4, 64, 2, 3, {0, 1, 2, 3}, "mean"}, {3, 96, 6, 5, {1, 2}, "cls"},
+      {4, 128, 8, 2, {3}, "mean"},       {1, 32, 1, 4, {0}, "cls"},
+  };
+  std::mt19937 rng(5);
+  for (const auto& shape : shapes) {
+    BertConfig c;
+    c.vocab_size = 100;
+    c.hidden_size = shape.hidden;
+    c.num_attention_heads = shape.heads;
+    c.intermediate_size = 4 * shape.hidden;
+    c.num_hidden_layers = shape.layers;
+    c.max_position_embeddings = 160;
+    c.num_labels = shape.labels;
+    c.exit_layers = shape.exits;
+    c.pooling = shape.pooling;
+    torch::manual_seed(3);
+    BertClassifier model(c);
+    model->eval();
+    for (int length : {1, 2, 17, 64, 150}) {
+      std::vector<int32_t> ids(static_cast<size_t>(length));
+      for (auto& id : ids) id = static_cast<int32_t>(rng() % 90 + 5);
+      // Threshold 0 stops at the first exit; 1 runs every layer and head.
+      for (double threshold : {0.0, 1.0}) {
+        CountedRun run = count_instance(model, ids, threshold);
+        const double analytic =
+            instance_flops(c, length, run.prediction.layers_run, run.prediction.exits_evaluated);
+        INFO("layers " << shape.layers << ", hidden " << shape.hidden << ", heads " << shape.heads << ", exits "
+                       << shape.exits.size() << ", " << shape.pooling << ", length " << length << ", threshold "
+                       << threshold << ": analytic " << analytic << ", counted " << run.counted);
+        REQUIRE(run.counted > 0);
+        CHECK(std::abs(analytic - run.counted) <= 0.01 * run.counted);
+        if (shape.pooling == "cls") CHECK(analytic == run.counted);  // mean pooling's adds are not products
+        if (threshold == 1.0) CHECK(run.prediction.layers_run == shape.layers);
+        if (threshold == 0.0) CHECK(run.prediction.layers_run == shape.exits.front() + 1);
+      }
+    }
+  }
+}
+
+TEST_CASE("the operator counter reads mm, addmm and bmm shapes and nothing else", "[flops]") {
+  OperatorFlopCounter counter;
+  auto a = torch::randn({3, 5}), b = torch::randn({5, 7});
+  torch::mm(a, b);                                    // 2*3*5*7 = 210
+  torch::addmm(torch::zeros({3, 7}), a, b);           // 210
+  torch::bmm(torch::randn({2, 3, 4}), torch::randn({2, 4, 6}));  // 2*2*3*4*6 = 288
+  torch::relu(a);                                     // not a product
+  CHECK(counter.flops() == 708);
+  CHECK(counter.calls().at("aten::mm") == 1);
+  CHECK(counter.calls().at("aten::bmm") == 1);
+  counter.reset();
+  CHECK(counter.flops() == 0);
 }
