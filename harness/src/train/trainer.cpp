@@ -71,6 +71,49 @@ nlohmann::json TrainStats::to_json() const {
           {"selected_epoch", selected_epoch}};
 }
 
+namespace {
+FusedAdamW make_optimizer(BertClassifier& model, const TrainOptions& options) {
+  FusedAdamW::Group decayed{{}, options.weight_decay}, not_decayed{{}, 0.0};
+  for (const auto& item : model->named_parameters()) {
+    (skips_weight_decay(item.key()) ? not_decayed : decayed).params.push_back(item.value());
+  }
+  return FusedAdamW({decayed, not_decayed}, 0.9, 0.999, 1e-6);
+}
+
+std::vector<double> exit_weights(const TrainOptions& options, int num_exits) {
+  std::vector<double> weights = options.exit_loss_weights;
+  if (weights.empty()) weights.assign(static_cast<size_t>(num_exits), 1.0);
+  if (static_cast<int>(weights.size()) != num_exits) {
+    throw std::invalid_argument("exit_loss_weights has " + std::to_string(weights.size()) + " entries for " +
+                                std::to_string(num_exits) + " exits");
+  }
+  return weights;
+}
+}  // namespace
+
+TrainingStep::TrainingStep(BertClassifier& model, const TrainOptions& options, Precision precision)
+    : model_(model),
+      optimizer_(make_optimizer(model, options)),
+      weights_(exit_weights(options, model->num_exits())),
+      max_grad_norm_(options.max_grad_norm),
+      precision_(precision) {}
+
+double TrainingStep::run(const Batch& batch, double lr) {
+  optimizer_.zero_grad();
+  auto loss = torch::zeros({}, torch::kFloat);
+  {
+    AutocastScope autocast(precision_ == Precision::bf16);
+    auto logits = model_->forward(batch.input);
+    for (size_t e = 0; e < logits.size(); ++e) {
+      loss = loss + weights_[e] * torch::nn::functional::cross_entropy(logits[e].to(torch::kFloat), batch.labels);
+    }
+  }
+  loss.backward();
+  torch::nn::utils::clip_grad_norm_(model_->parameters(), max_grad_norm_);
+  optimizer_.step(lr);
+  return loss.item<double>();
+}
+
 TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, const TrainOptions& options,
                             const EncodedSet* selection) {
   const Precision precision = resolve_precision(options.precision);
@@ -79,19 +122,7 @@ TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, cons
   std::mt19937_64 rng(options.seed);
   model->train();
 
-  FusedAdamW::Group decayed{{}, options.weight_decay}, not_decayed{{}, 0.0};
-  for (const auto& item : model->named_parameters()) {
-    (skips_weight_decay(item.key()) ? not_decayed : decayed).params.push_back(item.value());
-  }
-  FusedAdamW optimizer({decayed, not_decayed}, 0.9, 0.999, 1e-6);
-
-  const int num_exits = model->num_exits();
-  std::vector<double> weights = options.exit_loss_weights;
-  if (weights.empty()) weights.assign(static_cast<size_t>(num_exits), 1.0);
-  if (static_cast<int>(weights.size()) != num_exits) {
-    throw std::invalid_argument("exit_loss_weights has " + std::to_string(weights.size()) + " entries for " +
-                                std::to_string(num_exits) + " exits");
-  }
+  TrainingStep step(model, options, precision);
 
   const int whole_epochs = static_cast<int>(std::ceil(options.epochs));
   const int64_t steps_per_epoch = static_cast<int64_t>((train.size() + options.batch_size - 1) / options.batch_size);
@@ -115,21 +146,7 @@ TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, cons
       Batch batch = collate(train, indices);
       const double lr = scheduled_lr(options, stats.steps, total_steps);
 
-      optimizer.zero_grad();
-      auto loss = torch::zeros({}, torch::kFloat);
-      {
-        AutocastScope autocast(precision == Precision::bf16);
-        auto logits = model->forward(batch.input);
-        for (int e = 0; e < num_exits; ++e) {
-          loss = loss + weights[static_cast<size_t>(e)] *
-                            torch::nn::functional::cross_entropy(logits[e].to(torch::kFloat), batch.labels);
-        }
-      }
-      loss.backward();
-      torch::nn::utils::clip_grad_norm_(model->parameters(), options.max_grad_norm);
-      optimizer.step(lr);
-
-      const double value = loss.item<double>();
+      const double value = step.run(batch, lr);
       running = stats.steps == 0 ? value : 0.98 * running + 0.02 * value;
       recent_losses.push_back(value);
       stats.steps += 1;

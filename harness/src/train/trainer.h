@@ -10,6 +10,8 @@
 
 #include "data/batching.h"
 #include "model/bert.h"
+#include "train/fused_adamw.h"
+#include "train/precision.h"
 
 namespace greenbench {
 
@@ -43,6 +45,23 @@ struct TrainStats {
   std::vector<double> selection_accuracy;  ///< mean exit accuracy on the selection set after each epoch
   int selected_epoch = 0;                  ///< 1-based; 0 when no selection was made
   nlohmann::json to_json() const;
+};
+
+/// One optimisation step at a time: the multi-exit loss (weighted sum of the
+/// exits' cross-entropies), backward, gradient clipping and AdamW, under bf16
+/// autocast when asked. The model must be in training mode.
+class TrainingStep {
+ public:
+  TrainingStep(BertClassifier& model, const TrainOptions& options, Precision precision);
+  /// Updates the model on `batch` at learning rate `lr`; returns the loss before the update.
+  double run(const Batch& batch, double lr);
+
+ private:
+  BertClassifier model_;
+  FusedAdamW optimizer_;
+  std::vector<double> weights_;
+  double max_grad_norm_;
+  Precision precision_;
 };
 
 /// Trains `model` in place. Deterministic for the same seed and thread count.
