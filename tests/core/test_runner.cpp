@@ -69,6 +69,54 @@ bool is_hex(const json& j, size_t length) {
   return j.is_string() && std::regex_match(j.get<std::string>(), std::regex("[0-9a-f]{" + std::to_string(length) + "}"));
 }
 
+// Every efficiency figure is filled or explained: energy measured or an
+// estimate labelled as one with the reasons; counters counted or PAPI's
+// reason; batch-1 latency percentiles in order; provenance present.
+void check_efficiency_fields(const json& record, size_t test_size) {
+  auto check_energy = [](const json& energy) {
+    REQUIRE(energy.at("measured").is_boolean());
+    if (energy["measured"].get<bool>()) {
+      CHECK(energy.at("joules").get<double>() >= 0);
+      CHECK(!energy.at("source").get<std::string>().empty());
+    } else {
+      CHECK(!energy.at("reason").get<std::string>().empty());
+      CHECK(energy.at("estimate").at("label") == "estimate, not a measurement");
+      CHECK(energy["estimate"].at("joules").get<double>() >= 0);
+      CHECK(!energy["estimate"].at("tdp_source").get<std::string>().empty());
+    }
+  };
+  const json& eff = record.at("efficiency");
+  check_energy(eff.at("energy").at("training"));
+  check_energy(eff.at("energy").at("inference"));
+  for (const auto& point : record.at("operating_points")) {
+    check_energy(point.at("energy"));
+    const json& counters = point.at("counters");
+    if (counters.at("available").get<bool>()) {
+      CHECK(counters.at("events").at("PAPI_TOT_INS").get<double>() > 0);
+    } else {
+      CHECK(!counters.at("reason").get<std::string>().empty());
+    }
+    CHECK(point.at("flops_cross_check").at("analytic").get<double>() > 0);
+    const json& latency = point.at("latency_batch1");
+    CHECK(latency.at("count").get<size_t>() == std::min<size_t>(test_size, 100));
+    CHECK(latency.at("p50_seconds").get<double>() > 0);
+    CHECK(latency.at("p50_seconds").get<double>() <= latency.at("p90_seconds").get<double>());
+    CHECK(latency.at("p90_seconds").get<double>() <= latency.at("p99_seconds").get<double>());
+  }
+  CHECK(eff.at("throughput").at("instances_per_second").get<double>() > 0);
+  for (const char* phase : {"training", "model_selection", "inference"}) CHECK(eff.at("footprint").contains(phase));
+  CHECK(eff["footprint"]["training"]["kg_co2e"].get<double>() >= 0);
+  CHECK(eff.at("meters").at("time").at("available") == true);
+  CHECK(!record.at("hardware").at("cpu").get<std::string>().empty());
+  CHECK(!record.at("software").at("os").get<std::string>().empty());
+  CHECK(!record.at("software").at("git_commit").get<std::string>().empty());
+  CHECK(record.at("warnings").is_array());
+  CHECK(record.at("measurement_settings").at("latency_instances") == 100);
+  const json& train_time = record.at("training").at("meters").at("time");
+  CHECK(train_time.at("wall_seconds").get<double>() > 0);
+  CHECK(train_time.at("cpu_seconds").get<double>() > 0);
+}
+
 // The fields every record must have, and its file on disk.
 void check_record(const json& record, const std::string& method, const PreparedTask& prepared, const Fixture& f) {
   INFO("method " << method);
@@ -121,6 +169,7 @@ void check_record(const json& record, const std::string& method, const PreparedT
   CHECK(on_disk["efficiency"]["flops_per_instance"] == points.back()["flops_per_instance"]);
   CHECK(!on_disk.at("software").at("blas").at("name").get<std::string>().empty());
   CHECK(on_disk.at("reproducibility").at("seed") == 13);
+  check_efficiency_fields(on_disk, prepared.test.size());
 }
 
 }  // namespace

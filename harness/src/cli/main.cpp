@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/bench.h"
+#include "cli/env_command.h"
 #include "cli/settings_options.h"
 #include "data/fetch.h"
 #include "data/roles.h"
@@ -118,7 +119,10 @@ int main(int argc, char** argv) {
   fetch_cmd->add_option("task", fetch_task, "task name, or 'all'")->required();
   fetch_cmd->add_option("--data", data_flag, "data folder (default: $GREENBENCH_DATA, else ./data)");
 
-  auto* env_cmd = app.add_subcommand("env", "show the build, LibTorch and BLAS this binary uses");
+  auto* env_cmd = app.add_subcommand(
+      "env", "show the machine, build, LibTorch and BLAS a record would carry, and what can be measured here and why not");
+  bool env_json = false;
+  env_cmd->add_flag("--json", env_json, "print one JSON object");
 
   try {
     app.parse(argc, argv);
@@ -143,16 +147,7 @@ int main(int argc, char** argv) {
   try {
     if (tasks_cmd->parsed()) return list_tasks(data_flag);
     if (app.got_subcommand("methods")) return list_methods();
-    if (env_cmd->parsed()) {
-      const auto& b = build_info();
-      const BlasInfo blas = detect_blas();
-      std::printf("greenbench %s (commit %s, dirty %s), %s build, %s\n", b.version.c_str(), b.git_commit.c_str(),
-                  b.git_dirty.c_str(), b.build_type.c_str(), b.compiler.c_str());
-      std::printf("LibTorch %s, %d threads\n", b.torch_version.c_str(), torch::get_num_threads());
-      std::printf("BLAS: %s (%s), core %s%s\n", blas.name.c_str(), blas.library.c_str(), blas.core.c_str(),
-                  blas.coretype_override.empty() ? "" : (", OPENBLAS_CORETYPE=" + blas.coretype_override).c_str());
-      return 0;
-    }
+    if (env_cmd->parsed()) return print_env(env_json);
     if (run_cmd->parsed()) {
       finish_settings(run_settings, data_flag);
       PreparedTask prepared = prepare_task(run_task, run_settings);

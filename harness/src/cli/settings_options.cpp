@@ -25,6 +25,14 @@ void add_settings_options(CLI::App& c, RunSettings& s, std::string& data_flag) {
   c.add_option("--max-calibration", s.roles.max_calibration, "subsample the calibration role (0: all)")->capture_default_str();
   c.add_option("--seed", s.seed, "seed for initialisation, shuffling and carve-outs")->capture_default_str();
   c.add_option("--threads", s.threads, "threads to use: fp32 work gives them to the BLAS, bf16 training to LibTorch's pool (recorded)")->capture_default_str();
+  c.add_option("--latency-instances", s.measure.latency_instances,
+               "test instances timed one at a time (batch 1) per operating point")->capture_default_str();
+  c.add_option("--tdp-watts-per-core", s.measure.tdp_watts_per_core,
+               "TDP per core for the energy estimate where energy cannot be measured (default: CodeCarbon's 4 W)");
+  c.add_option("--grid-intensity", s.measure.carbon.grid_g_co2e_per_kwh, "grid carbon intensity, g CO2e per kWh (default: world average 2023)")
+      ->capture_default_str();
+  c.add_option("--price-per-kwh", s.measure.carbon.price_per_kwh, "electricity price per kWh (default: US industrial average 2023, USD)")
+      ->capture_default_str();
   c.add_option("--precision", s.train.precision, "training precision: auto (bf16 where the CPU has AMX/AVX512-BF16), fp32, bf16; evaluation runs in fp32")->capture_default_str();
 }
 

@@ -14,4 +14,13 @@ const BuildInfo& build_info() {
   return info;
 }
 
+BuildFacts build_facts() {
+  const BuildInfo& info = build_info();
+  BuildFacts facts{info.version, info.git_commit, std::nullopt, info.compiler, info.cxx_flags, info.build_type,
+                   info.torch_version};
+  if (info.git_dirty == "true") facts.git_dirty = true;
+  if (info.git_dirty == "false") facts.git_dirty = false;
+  return facts;
+}
+
 }  // namespace greenbench

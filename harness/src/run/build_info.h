@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "measure/provenance.h"
+
 namespace greenbench {
 
 struct BuildInfo {
@@ -11,5 +13,8 @@ struct BuildInfo {
 };
 
 const BuildInfo& build_info();
+
+/// The same facts in the form provenance() takes (git_dirty as a bool, when known).
+BuildFacts build_facts();
 
 }  // namespace greenbench

@@ -1,17 +1,21 @@
 #include "run/runner.h"
 
 #include <ctime>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
+#include <random>
 
 #include "greenbench/registry.h"
-#include "measure/blas_info.h"
 #include "measure/flops.h"
+#include "measure/latency.h"
+#include "measure/papi_counters.h"
+#include "measure/provenance.h"
 #include "run/build_info.h"
+#include "run/phase_meters.h"
 #include "text/vocab_builder.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -19,8 +23,6 @@
 
 namespace greenbench {
 namespace {
-
-double cpu_now() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 std::string utc_now() {
   std::time_t t = std::time(nullptr);
@@ -32,15 +34,6 @@ std::string utc_now() {
 nlohmann::json role_json(const Split& split, const std::string& source) {
   return {{"split", split.name}, {"source", source}, {"files", split.files}, {"sha256", split.sha256},
           {"examples", split.examples.size()}};
-}
-
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
 }
 
 Vocab obtain_vocab(const PreparedTask& p, const RunSettings& s) {
@@ -92,19 +85,37 @@ Scores score(const std::vector<Prediction>& predictions, const std::vector<int64
   return s;
 }
 
-// Times one operating point over the whole test role. Batches are collated
-// beforehand, so the clock sees only the method's own work.
-nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches, const EncodedSet& test,
-                              const OperatingPoint& point, int num_labels) {
+// The instances timed one at a time: the first `count` of a seeded shuffle
+// of the test role, each collated as its own batch of one.
+std::vector<Batch> latency_batches(const EncodedSet& test, int count, uint64_t seed) {
+  std::vector<int64_t> order(test.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(seed);
+  std::shuffle(order.begin(), order.end(), rng);
+  order.resize(std::min(order.size(), static_cast<size_t>(std::max(count, 0))));
+  std::vector<Batch> batches;
+  for (int64_t i : order) batches.push_back(collate(test, {i}));
+  return batches;
+}
+
+// One operating point: the whole test role in batches under the phase meters
+// (accuracy, FLOPs, throughput, energy, counters; the Offline scenario), then
+// batch-1 latency over a sample (the SingleStream scenario). Batches are
+// collated beforehand, so the clock sees only the method's own work.
+nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches, const std::vector<Batch>& singles,
+                              const EncodedSet& test, const OperatingPoint& point, int num_labels,
+                              PhaseMeters& meters, const MeasureSettings& measure) {
   std::vector<Prediction> predictions(test.size()), scratch;
-  const auto start = std::chrono::steady_clock::now();
-  const double cpu_start = cpu_now();
+  meters.start();
   for (const auto& batch : batches) {
     method.predict(batch, point, scratch);
     for (size_t i = 0; i < batch.indices.size(); ++i) predictions[static_cast<size_t>(batch.indices[i])] = scratch[i];
   }
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double cpu = cpu_now() - cpu_start;
+  nlohmann::json readings = meters.stop();
+  // Which energy sources were tried, and why each failed, is said once in
+  // efficiency.meters; each point keeps its reading and reason.
+  readings["energy"].erase("sources_tried");
+  const double wall = readings["time"]["wall_seconds"].get<double>();
 
   const BertConfig& config = method.model_config();
   double flops = 0;
@@ -116,16 +127,31 @@ nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches,
   }
   const double n = static_cast<double>(test.size());
   Scores s = score(predictions, test.labels, num_labels);
-  return {{"name", point.name},
-          {"setting", point.setting},
-          {"accuracy", s.accuracy},
-          {"macro_f1", s.macro_f1},
-          {"flops_per_instance", flops / n},
-          {"wall_seconds", wall},
-          {"cpu_seconds", cpu},
-          {"ms_per_instance", 1000 * wall / n},
-          {"instances_per_second", n / wall},
-          {"exit_histogram", {{"by_layers_run", histogram}}}};
+  nlohmann::json result = {{"name", point.name},
+                           {"setting", point.setting},
+                           {"accuracy", s.accuracy},
+                           {"macro_f1", s.macro_f1},
+                           {"flops_per_instance", flops / n},
+                           {"wall_seconds", wall},
+                           {"cpu_seconds", readings["time"].value("cpu_seconds", 0.0)},
+                           {"ms_per_instance", 1000 * wall / n},
+                           {"instances_per_second", n / wall},
+                           {"energy", readings["energy"]},
+                           {"counters", readings["counters"]},
+                           {"flops_cross_check", flops_cross_check(readings["counters"], flops)},
+                           {"exit_histogram", {{"by_layers_run", histogram}}}};
+
+  if (!singles.empty()) {
+    std::vector<Prediction> one;
+    const auto samples = time_each_call(
+        [&](size_t i) { method.predict(singles[i % singles.size()], point, one); },
+        static_cast<size_t>(measure.latency_warmup), singles.size());
+    nlohmann::json latency = latency_stats(samples).to_json();
+    latency["batch_size"] = 1;
+    latency["instances"] = "a seeded sample of the test role (settings.measure.latency_instances)";
+    result["latency_batch1"] = latency;
+  }
+  return result;
 }
 
 }  // namespace
@@ -138,6 +164,14 @@ nlohmann::json RunSettings::to_json() const {
           {"roles", {{"calibration_fraction", roles.calibration_fraction}, {"seed", roles.seed},
                      {"max_train", roles.max_train}, {"max_calibration", roles.max_calibration},
                      {"max_test", roles.max_test}}}};
+}
+
+nlohmann::json MeasureSettings::to_json() const {
+  nlohmann::json j = {{"latency_instances", latency_instances},
+                      {"latency_warmup", latency_warmup},
+                      {"carbon", carbon.to_json()}};
+  j["tdp_watts_per_core"] = tdp_watts_per_core ? nlohmann::json(*tdp_watts_per_core) : nlohmann::json(nullptr);
+  return j;
 }
 
 BertConfig RunSettings::backbone(int num_labels, int vocab) const {
@@ -193,6 +227,14 @@ std::string record_path(const std::string& task, const std::string& method_name,
   return s.results_dir + "/" + task + "/" + task + "-" + method_name + "-" + hash + "-s" + std::to_string(s.seed) + ".json";
 }
 
+namespace {
+EnergyMeter::Options energy_options(const MeasureSettings& measure) {
+  EnergyMeter::Options options;
+  options.tdp_watts_per_core = measure.tdp_watts_per_core;
+  return options;
+}
+}  // namespace
+
 TrainedMethod train_method(PreparedTask& p, const std::string& method_name, const nlohmann::json& config,
                            const RunSettings& s) {
   TrainedMethod t;
@@ -206,9 +248,11 @@ TrainedMethod train_method(PreparedTask& p, const std::string& method_name, cons
   MethodContext context{p.task->name(), p.train, p.calibration,
                         s.backbone(num_labels, p.tokenizer->vocab().size()), train_options, t.config};
   t.config_hash = run_config_hash(p, method_name, t.config, s);
-  const auto start = std::chrono::steady_clock::now();
+  PhaseMeters meters(energy_options(s.measure));
+  meters.start();
   t.training = t.method->train(context);
-  t.training["train_and_calibrate_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  t.training["meters"] = meters.stop();
+  t.training["train_and_calibrate_seconds"] = t.training["meters"]["time"]["wall_seconds"];
   return t;
 }
 
@@ -275,12 +319,21 @@ nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSetti
   const auto operating_points = method.operating_points();
   std::vector<Prediction> warm_up;
   for (size_t i = 0; i < std::min<size_t>(batches.size(), 3); ++i) method.predict(batches[i], operating_points.back(), warm_up);
+  const std::vector<Batch> singles = latency_batches(p.test, s.measure.latency_instances, s.seed);
+  PhaseMeters meters(energy_options(s.measure));
   nlohmann::json points = nlohmann::json::array();
-  for (const auto& point : operating_points) points.push_back(evaluate_point(method, batches, p.test, point, num_labels));
+  for (const auto& point : operating_points) {
+    points.push_back(evaluate_point(method, batches, singles, p.test, point, num_labels, meters, s.measure));
+  }
   const nlohmann::json& headline = points.back();
 
-  const BuildInfo& build = build_info();
-  const BlasInfo blas = detect_blas();
+  const nlohmann::json machine = provenance(build_facts());
+  nlohmann::json inference_energy = nlohmann::json::array();
+  for (const auto& point : points) inference_energy.push_back(point["energy"]);
+  nlohmann::json footprint = green_ai_report(t.training["meters"]["energy"], nullptr, inference_energy, s.measure.carbon);
+  footprint["model_selection"]["reason"] =
+      "one configuration per run; best-epoch selection is part of training. Sweeps report their trials together.";
+  footprint["inference"]["note"] = "one full pass over the test role per operating point";
   const std::string run_id = p.task->name() + "-" + t.name + "-" + t.config_hash + "-s" + std::to_string(s.seed);
   nlohmann::json record = {
       {"schema_version", "0.1"},
@@ -300,15 +353,19 @@ nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSetti
        {{"flops_per_instance", headline["flops_per_instance"]},
         {"flops_convention", "analytic, per instance from its real length and the layers and exit heads it ran; multiply-add = 2 FLOPs; matrix products only"},
         {"eval_batch_size", s.eval_batch_size},
-        {"train_and_calibrate_seconds", t.training.value("train_and_calibrate_seconds", 0.0)}}},
+        {"throughput", {{"batch_size", s.eval_batch_size}, {"instances_per_second", headline["instances_per_second"]}}},
+        {"latency_batch1", headline.value("latency_batch1", nlohmann::json(nullptr))},
+        {"train_and_calibrate_seconds", t.training.value("train_and_calibrate_seconds", 0.0)},
+        {"energy", {{"training", t.training["meters"]["energy"]}, {"inference", headline["energy"]}}},
+        {"footprint", footprint},
+        {"meters", meters.status()}}},
       {"reproducibility",
        {{"seed", s.seed}, {"threads", s.threads}, {"torch_intra_op_threads", torch::get_num_threads()},
         {"settings", s.to_json()}}},
-      {"software",
-       {{"greenbench_version", build.version}, {"git_commit", build.git_commit}, {"git_dirty", build.git_dirty},
-        {"torch_version", build.torch_version}, {"compiler", build.compiler}, {"build_type", build.build_type},
-        {"blas", {{"name", blas.name}, {"library", blas.library}, {"core", blas.core}, {"coretype_override", blas.coretype_override}}}}},
-      {"hardware", {{"cpu", cpu_model()}, {"logical_cores", static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN))}}}};
+      {"measurement_settings", s.measure.to_json()},
+      {"software", machine["software"]},
+      {"hardware", machine["hardware"]},
+      {"warnings", machine["warnings"]}};
 
   const std::string path = record_path(p.task->name(), t.name, t.config_hash, s);
   write_file_atomic(path, record.dump(2) + "\n");

@@ -6,17 +6,29 @@
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "data/batching.h"
 #include "data/roles.h"
 #include "greenbench/method.h"
 #include "greenbench/task.h"
+#include "measure/carbon.h"
 #include "model/bert_config.h"
 #include "text/wordpiece.h"
 #include "train/trainer.h"
 
 namespace greenbench {
+
+/// What is measured around a run and how it is priced. These change no
+/// prediction, so they stay out of the config hash; the record carries them.
+struct MeasureSettings {
+  int latency_instances = 100;  ///< test instances timed one at a time (batch 1) per operating point
+  int latency_warmup = 10;      ///< untimed batch-1 calls before those
+  std::optional<double> tdp_watts_per_core;  ///< for the energy estimate; default: see cpu_energy_estimate.h
+  CarbonFactors carbon;
+  nlohmann::json to_json() const;
+};
 
 /// Harness-level settings shared by every run of a suite.
 struct RunSettings {
@@ -35,7 +47,9 @@ struct RunSettings {
   TrainOptions train;
   RoleOptions roles;
   std::string suite = "adhoc";
+  MeasureSettings measure;
 
+  /// Everything that can change a result (not `measure`): the config hash reads this.
   nlohmann::json to_json() const;
   /// The backbone shape for a task with `num_labels` labels and a vocabulary of `vocab` ids.
   BertConfig backbone(int num_labels, int vocab) const;
