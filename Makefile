@@ -2,6 +2,7 @@
 #   make setup   install the Debian packages and build (Release)
 #   make bench   the quick suite on all five tasks (about 30 min on 2 cores)
 #   make test    build and run every test with ctest
+#   make microbench  Google Benchmark microbenchmarks, JSON in results/microbench/
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
@@ -9,7 +10,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 DATA ?= $(or $(GREENBENCH_DATA),$(if $(wildcard ../shared/data),../shared/data,data))
 PRESET ?= quick
 
-.PHONY: setup deps build bench bench-large test clean
+.PHONY: setup deps build bench bench-large test microbench clean
 
 setup: deps build
 
@@ -28,6 +29,11 @@ bench-large:
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+microbench: build
+	mkdir -p results/microbench
+	./$(BUILD)/suite/greenbench_microbench --benchmark_out=results/microbench/microbench.json \
+	  --benchmark_out_format=json --benchmark_counters_tabular=true $(MICROBENCH_FLAGS)
 
 clean:
 	rm -rf $(BUILD)
