@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core_fixtures.h"
@@ -108,4 +109,58 @@ TEST_CASE("greenbench run trains a tiny model and writes its record", "[cli]") {
     CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
   }
   CHECK(records == 1);
+}
+
+TEST_CASE("greenbench bench saves checkpoints that eval can measure again, and a second bench reuses its records",
+          "[cli]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  greenbench::core_test::write_text(cwd / "data/sst2/train.tsv", greenbench::core_test::sst2_file(60, 1));
+  greenbench::core_test::write_text(cwd / "data/sst2/dev.tsv", greenbench::core_test::sst2_file(20, 2));
+  const std::string args =
+      "-q bench --preset quick --tasks sst2 --data data --results res --cache cache --checkpoints ckpt --size tiny "
+      "--layers 2 --max-len 24 --vocab-size 100 --epochs 1 --batch-size 16 --threads 1 --latency-instances 5";
+  Result first = run_greenbench(args, cwd.path());
+  INFO(first.output);
+  REQUIRE(first.status == 0);
+  // standard, truncated k=1, early exit: three checkpoints, three records.
+  int checkpoints = 0;
+  std::string early_exit_dir;
+  for (const auto& entry : fs::directory_iterator(cwd / "ckpt/sst2")) {
+    ++checkpoints;
+    CHECK(fs::exists(entry.path() / "model.safetensors"));
+    CHECK(fs::exists(entry.path() / "run.json"));
+    if (entry.path().filename().string().rfind("early_exit-", 0) == 0) early_exit_dir = entry.path().string();
+  }
+  CHECK(checkpoints == 3);
+  REQUIRE(!early_exit_dir.empty());
+
+  Result second = run_greenbench(args, cwd.path());
+  INFO(second.output);
+  CHECK(second.status == 0);
+  CHECK_THAT(second.output, Contains("reusing"));
+
+  Result eval = run_greenbench("-q eval " + early_exit_dir + " --data data --results again --threads 1", cwd.path());
+  INFO(eval.output);
+  CHECK(eval.status == 0);
+  CHECK_THAT(eval.output, Contains("record: again/sst2/"));
+}
+
+TEST_CASE("greenbench env says what this machine can measure, as text and as JSON", "[cli]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  Result text = run_greenbench("env", cwd.path());
+  INFO(text.output);
+  CHECK(text.status == 0);
+  for (const char* part : {"machine", "LibTorch", "BLAS", "counters", "energy", "estimate"}) CHECK_THAT(text.output, Contains(part));
+  Result json = run_greenbench("env --json", cwd.path());
+  INFO(json.output);
+  REQUIRE(json.status == 0);
+  // The output holds stderr too; the JSON object is what stdout printed.
+  const auto report = nlohmann::json::parse(json.output.substr(json.output.find('{')));
+  CHECK(!report.at("hardware").at("cpu").get<std::string>().empty());
+  CHECK(report.at("can_measure").at("energy_sources").size() == 5);
+  for (const auto& source : report["can_measure"]["energy_sources"]) {
+    CHECK((source.at("available").get<bool>() || !source.at("reason").get<std::string>().empty()));
+  }
 }

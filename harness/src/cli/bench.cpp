@@ -51,7 +51,7 @@ namespace {
 // A run whose record already exists (same config hash) is read back, not
 // redone, so an interrupted bench resumes where it stopped.
 nlohmann::json run_or_reuse(PreparedTask& prepared, const std::string& method, const nlohmann::json& config,
-                            const RunSettings& s) {
+                            const RunSettings& s, const std::string& checkpoint_dir) {
   const std::string hash = run_config_hash(prepared, method, merged_method_config(method, config), s);
   const std::string path = record_path(prepared.task->name(), method, hash, s);
   if (std::filesystem::exists(path)) {
@@ -60,21 +60,25 @@ nlohmann::json run_or_reuse(PreparedTask& prepared, const std::string& method, c
     record["path"] = path;
     return record;
   }
-  return run_method(prepared, method, config, s);
+  if (checkpoint_dir.empty()) return run_method(prepared, method, config, s);
+  TrainedMethod trained = train_method(prepared, method, config, s);
+  save_trained(prepared, trained, s, checkpoint_dir + "/" + prepared.task->name() + "/" + method + "-" + hash);
+  return evaluate_method(prepared, trained, s);
 }
 }  // namespace
 
-std::vector<nlohmann::json> run_bench(const std::vector<std::string>& tasks, const RunSettings& s) {
+std::vector<nlohmann::json> run_bench(const std::vector<std::string>& tasks, const RunSettings& s,
+                                      const std::string& checkpoint_dir) {
   std::vector<nlohmann::json> all;
   for (const auto& name : tasks) {
     PreparedTask prepared = prepare_task(name, s);
     std::vector<nlohmann::json> records;
     // Early exit right after standard, so an interrupted bench has the pair
     // that matters most; the table lists it last.
-    records.push_back(run_or_reuse(prepared, "standard", nlohmann::json::object(), s));
+    records.push_back(run_or_reuse(prepared, "standard", nlohmann::json::object(), s, checkpoint_dir));
     const int layers = records.back()["model"]["config"]["num_hidden_layers"].get<int>();
-    nlohmann::json early_exit = run_or_reuse(prepared, "early_exit", nlohmann::json::object(), s);
-    for (int k = 1; k < layers; ++k) records.push_back(run_or_reuse(prepared, "truncated", {{"layers", k}}, s));
+    nlohmann::json early_exit = run_or_reuse(prepared, "early_exit", nlohmann::json::object(), s, checkpoint_dir);
+    for (int k = 1; k < layers; ++k) records.push_back(run_or_reuse(prepared, "truncated", {{"layers", k}}, s, checkpoint_dir));
     records.push_back(std::move(early_exit));
     std::printf("%s\n", format_task_table(name, records).c_str());
     std::fflush(stdout);

@@ -14,8 +14,11 @@ namespace greenbench {
 /// Applies a named configuration ("quick" or "large") to the settings.
 void apply_bench_preset(const std::string& preset, RunSettings& settings);
 
-/// Runs the suite on `tasks`; returns every record written.
-std::vector<nlohmann::json> run_bench(const std::vector<std::string>& tasks, const RunSettings& settings);
+/// Runs the suite on `tasks`; returns every record written. With a
+/// `checkpoint_dir`, each trained model is also saved there
+/// (<dir>/<task>/<method>-<config hash>/), so `greenbench eval` can measure it again.
+std::vector<nlohmann::json> run_bench(const std::vector<std::string>& tasks, const RunSettings& settings,
+                                      const std::string& checkpoint_dir = "");
 
 /// The per-task table: method, setting, accuracy, FLOPs/instance, speed-ups
 /// in FLOPs and in wall time against the standard model.

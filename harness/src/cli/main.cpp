@@ -110,6 +110,9 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--preset", preset, "quick (about 30 min on 2 cores) or large (all training data, hours)")
       ->capture_default_str();
   bench_cmd->add_option("--tasks", bench_tasks, "tasks to run (default: all five)");
+  std::string bench_checkpoints;
+  bench_cmd->add_option("--checkpoints", bench_checkpoints,
+                        "also save every trained model here, so `greenbench eval` can measure it again");
   add_settings_options(*bench_cmd, bench_settings, data_flag);
 
   auto* data_cmd = app.add_subcommand("data", "manage datasets");
@@ -177,7 +180,7 @@ int main(int argc, char** argv) {
     }
     if (bench_cmd->parsed()) {
       finish_settings(bench_settings, data_flag);
-      auto records = run_bench(expand_tasks(bench_tasks), bench_settings);
+      auto records = run_bench(expand_tasks(bench_tasks), bench_settings, bench_checkpoints);
       std::printf("\n%zu records written under %s\n", records.size(), bench_settings.results_dir.c_str());
       return 0;
     }
