@@ -87,6 +87,7 @@ void check_efficiency_fields(const json& record, size_t test_size) {
   };
   const json& eff = record.at("efficiency");
   check_energy(eff.at("energy").at("training"));
+  check_energy(eff.at("energy").at("calibration"));
   check_energy(eff.at("energy").at("inference"));
   for (const auto& point : record.at("operating_points")) {
     check_energy(point.at("energy"));
@@ -115,6 +116,8 @@ void check_efficiency_fields(const json& record, size_t test_size) {
   const json& train_time = record.at("training").at("meters").at("time");
   CHECK(train_time.at("wall_seconds").get<double>() > 0);
   CHECK(train_time.at("cpu_seconds").get<double>() > 0);
+  CHECK(record.at("training").at("calibration_meters").at("time").at("wall_seconds").get<double>() > 0);
+  CHECK(record["training"].at("calibration").is_array());
 }
 
 // The fields every record must have, and its file on disk.

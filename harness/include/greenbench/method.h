@@ -42,8 +42,14 @@ struct OperatingPoint {
 class Method {
  public:
   virtual ~Method() = default;
-  /// Trains and calibrates; returns facts for the record (train stats, temperatures).
+  /// Trains; returns facts for the record (train stats).
   virtual nlohmann::json train(MethodContext& context) = 0;
+  /// Fits what is fitted on the calibration role (temperatures), after
+  /// train(), under its own meters; returns facts for the record.
+  virtual nlohmann::json calibrate(MethodContext& context) {
+    (void)context;
+    return nlohmann::json::object();
+  }
   /// The settings the harness evaluates, cheapest last is not required.
   virtual std::vector<OperatingPoint> operating_points() const = 0;
   /// Fills out[i] for batch.indices[i]. Runs in eval mode without gradients.

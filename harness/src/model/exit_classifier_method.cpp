@@ -14,13 +14,16 @@ nlohmann::json ExitClassifierMethod::train(MethodContext& context) {
   TrainOptions options = context.train_options;
   if (context.config.contains("train")) options.update_from_json(context.config.at("train"));
   TrainStats stats = train_classifier(model_, context.train, options, &context.calibration);
+  return {{"train_stats", stats.to_json()}, {"train_options", options.to_json()}};
+}
 
+nlohmann::json ExitClassifierMethod::calibrate(MethodContext& context) {
   auto logits = exit_logits_all(model_, context.calibration);
   auto labels = torch::tensor(context.calibration.labels, torch::kLong);
   calibration_ = calibrate_exits(logits, labels);
   temperatures_.clear();
   for (const auto& c : calibration_) temperatures_.push_back(c.temperature);
-  return {{"train_stats", stats.to_json()}, {"train_options", options.to_json()}, {"calibration", to_json(calibration_)}};
+  return {{"calibration", to_json(calibration_)}};
 }
 
 std::string ExitClassifierMethod::save(const std::string& dir) {

@@ -16,6 +16,8 @@ namespace greenbench {
 class ExitClassifierMethod : public Method {
  public:
   nlohmann::json train(MethodContext& context) override;
+  /// One temperature per exit, minimising NLL on the calibration role.
+  nlohmann::json calibrate(MethodContext& context) override;
   const BertConfig& model_config() const override { return model_->config; }
   int64_t parameter_count() const override { return model_->parameter_count(); }
   std::string save(const std::string& dir) override;
