@@ -355,7 +355,10 @@ TEST_CASE("a method saved with save_trained and restored with load_trained evalu
   TrainedMethod loaded = load_trained(checkpoint);
   json restored = evaluate_method(reloaded_task, loaded, settings);
 
-  CHECK(restored["run_id"] == original["run_id"]);
+  // Its own record, named after the trained run and the evaluation settings.
+  CHECK_THAT(restored["run_id"].get<std::string>(), Contains(original["method"]["config_hash"].get<std::string>() + "-eval-"));
+  CHECK(restored["run_id"] != original["run_id"]);
+  CHECK(restored["method"]["config_hash"] == original["method"]["config_hash"]);
   CHECK(restored["model"] == original["model"]);
   CHECK(restored["analysis"] == original["analysis"]);
   REQUIRE(restored["operating_points"].size() == original["operating_points"].size());

@@ -60,7 +60,17 @@ nlohmann::json EnergyMeter::sources_tried_json() const {
 }
 
 void EnergyMeter::start() {
-  if (source_) source_->start();
+  // A source that fails mid-run must not take the run with it (the trained
+  // model is not saved yet when the training phase's meters stop): the phase
+  // is then reported unmeasured, with the error and the estimate.
+  source_error_.clear();
+  if (source_) {
+    try {
+      source_->start();
+    } catch (const std::exception& e) {
+      source_error_ = source_->name() + " failed to start: " + e.what();
+    }
+  }
   start_cpu_seconds_ = process_cpu_seconds();
   start_time_ = std::chrono::steady_clock::now();
   running_ = true;
@@ -73,8 +83,20 @@ nlohmann::json EnergyMeter::stop() {
   const double cpu_seconds = process_cpu_seconds() - start_cpu_seconds_;
 
   nlohmann::json record = {{"seconds", seconds}, {"sources_tried", sources_tried_json()}};
-  if (source_) {
-    EnergyReading reading = source_->stop();
+  std::optional<EnergyReading> stopped;
+  if (source_ && source_error_.empty()) {
+    try {
+      stopped = source_->stop();
+    } catch (const std::exception& e) {
+      source_error_ = source_->name() + " failed to stop: " + e.what();
+    }
+  }
+  if (!source_error_.empty()) {
+    record["measured"] = false;
+    record["source"] = source_->name();
+    record["reason"] = source_error_;
+  } else if (source_) {
+    const EnergyReading& reading = *stopped;
     record["source"] = source_->name();
     if (!reading.warnings.empty()) record["warnings"] = reading.warnings;
     if (reading.joules > 0 || seconds < kStuckCounterSeconds) {

@@ -69,6 +69,7 @@ class EnergyMeter : public Meter {
   bool running_ = false;
   std::chrono::steady_clock::time_point start_time_;
   double start_cpu_seconds_ = 0;
+  std::string source_error_;  // why the source failed during this measurement, if it did
 };
 
 }  // namespace greenbench

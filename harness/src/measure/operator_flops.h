@@ -1,7 +1,9 @@
 // Counts the FLOPs of the matrix products LibTorch actually executes, from
 // the operand shapes a RecordFunction callback sees at each aten::mm, addmm,
 // bmm and baddbmm call on this thread. It knows nothing of BERT, so it is an
-// independent check of the analytic count in measure/flops.h.
+// independent check of the analytic count in measure/flops.h. Meant for fp32
+// inference and one counter at a time: under autocast a direct mm call is
+// dispatched twice, and nested counters would both count.
 #pragma once
 
 #include <ATen/record_function.h>

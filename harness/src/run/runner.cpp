@@ -16,6 +16,7 @@
 #include "measure/provenance.h"
 #include "run/build_info.h"
 #include "run/phase_meters.h"
+#include "train/precision.h"
 #include "text/vocab_builder.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -98,6 +99,18 @@ std::vector<Batch> latency_batches(const EncodedSet& test, int count, uint64_t s
   return batches;
 }
 
+// The counters see the calling thread only: with more threads the measured
+// count misses the workers' share, so no ratio is given then.
+nlohmann::json cross_check(const nlohmann::json& counters, double analytic) {
+  nlohmann::json check = flops_cross_check(counters, analytic);
+  if (check.contains("measured") && thread_budget() > 1) {
+    check.erase("measured_over_analytic");
+    check["note"] = "counted on the calling thread only, with " + std::to_string(thread_budget()) +
+                    " threads at work; rerun with --threads 1 for a comparable count";
+  }
+  return check;
+}
+
 // One operating point: the whole test role in batches under the phase meters
 // (accuracy, FLOPs, throughput, energy, counters; the Offline scenario), then
 // batch-1 latency over a sample (the SingleStream scenario). Batches are
@@ -138,7 +151,7 @@ nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches,
                            {"instances_per_second", n / wall},
                            {"energy", readings["energy"]},
                            {"counters", readings["counters"]},
-                           {"flops_cross_check", flops_cross_check(readings["counters"], flops)},
+                           {"flops_cross_check", cross_check(readings["counters"], flops)},
                            {"exit_histogram", {{"by_layers_run", histogram}}}};
 
   if (!singles.empty()) {
@@ -295,6 +308,11 @@ std::pair<std::string, RunSettings> checkpoint_run_settings(const std::string& d
   s.train.update_from_json(saved.at("train"));
   s.roles.calibration_fraction = saved.at("roles").at("calibration_fraction");
   s.roles.seed = saved.at("roles").at("seed");
+  // The same roles as when it was trained, so the test role is the same subset.
+  s.roles.max_train = saved.at("roles").value("max_train", s.roles.max_train);
+  s.roles.max_calibration = saved.at("roles").value("max_calibration", s.roles.max_calibration);
+  s.roles.max_test = saved.at("roles").value("max_test", s.roles.max_test);
+  s.vocab_size = saved.value("vocab_size", s.vocab_size);
   s.vocab_file = dir + "/vocab.txt";
   return {run.at("task").get<std::string>(), s};
 }
@@ -350,7 +368,14 @@ nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSetti
   footprint["model_selection"]["reason"] =
       "one configuration per run; best-epoch selection is part of training. Sweeps report their trials together.";
   footprint["inference"]["note"] = "one full pass over the test role per operating point";
-  const std::string run_id = p.task->name() + "-" + t.name + "-" + t.config_hash + "-s" + std::to_string(s.seed);
+  // A model evaluated again from its checkpoint gets a record of its own,
+  // keyed by the evaluation's settings too, so it never replaces the record
+  // written when it was trained.
+  std::string record_key = t.config_hash;
+  if (t.training.contains("loaded_from")) {
+    record_key += "-eval-" + config_hash({s.to_json(), s.measure.to_json()}).substr(0, 8);
+  }
+  const std::string run_id = p.task->name() + "-" + t.name + "-" + record_key + "-s" + std::to_string(s.seed);
   nlohmann::json record = {
       {"schema_version", "0.1"},
       {"run_id", run_id},
@@ -386,7 +411,7 @@ nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSetti
       {"hardware", machine["hardware"]},
       {"warnings", machine["warnings"]}};
 
-  const std::string path = record_path(p.task->name(), t.name, t.config_hash, s);
+  const std::string path = record_path(p.task->name(), t.name, record_key, s);
   write_file_atomic(path, record.dump(2) + "\n");
   record["path"] = path;
   return record;

@@ -13,6 +13,7 @@
 namespace greenbench {
 namespace {
 std::atomic<int> budget{1};
+std::atomic<Precision> layout{Precision::fp32};
 }
 
 std::string to_string(Precision precision) { return precision == Precision::bf16 ? "bf16" : "fp32"; }
@@ -42,7 +43,10 @@ Precision resolve_precision(const std::string& requested) {
 void set_thread_budget(int threads) { budget = std::max(1, threads); }
 int thread_budget() { return budget; }
 
+Precision current_thread_layout() { return layout; }
+
 void apply_thread_layout(Precision precision) {
+  layout = precision;
   const int n = budget;
   if (precision == Precision::bf16) {
     set_blas_threads(1);

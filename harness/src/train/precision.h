@@ -31,6 +31,8 @@ int thread_budget();
 
 /// Gives the thread budget to OpenBLAS (fp32) or to LibTorch's pool (bf16).
 void apply_thread_layout(Precision precision);
+/// The layout applied last (fp32 before any call).
+Precision current_thread_layout();
 
 /// Turns on LibTorch's CPU autocast to bf16 for its lifetime when `enabled`,
 /// and drops autocast's cache of cast weights on exit: the optimizer changes
@@ -47,13 +49,18 @@ class AutocastScope {
   bool previous_ = false;
 };
 
-/// Applies a precision's thread layout for its lifetime, then the fp32 one.
+/// Applies a precision's thread layout for its lifetime, then the one before.
 class ThreadLayoutScope {
  public:
-  explicit ThreadLayoutScope(Precision precision) { apply_thread_layout(precision); }
-  ~ThreadLayoutScope() { apply_thread_layout(Precision::fp32); }
+  explicit ThreadLayoutScope(Precision precision) : previous_(current_thread_layout()) {
+    apply_thread_layout(precision);
+  }
+  ~ThreadLayoutScope() { apply_thread_layout(previous_); }
   ThreadLayoutScope(const ThreadLayoutScope&) = delete;
   ThreadLayoutScope& operator=(const ThreadLayoutScope&) = delete;
+
+ private:
+  Precision previous_;
 };
 
 }  // namespace greenbench

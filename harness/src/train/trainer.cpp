@@ -157,6 +157,7 @@ TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, cons
       bar.advance(static_cast<int64_t>(indices.size()), status);
     }
     if (selecting) {
+      ThreadLayoutScope evaluation(Precision::fp32);  // the selection pass runs in fp32
       const double accuracy = mean_exit_accuracy(model, *selection);
       model->train();
       stats.selection_accuracy.push_back(accuracy);
