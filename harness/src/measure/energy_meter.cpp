@@ -20,15 +20,15 @@ EnergyMeter::EnergyMeter() : EnergyMeter(Options{}) {}
 
 EnergyMeter::EnergyMeter(Options options) : options_(std::move(options)) {
   tdp_ = resolve_tdp_per_core(options_.tdp_watts_per_core, options_.package_tdp_watts, options_.cpuinfo_path);
-  if (options_.use_papi) {
+  try_source(std::make_unique<PowercapEnergy>(options_.powercap_root, options_.sample_period));
+  if (!source_ && options_.use_papi) {
     for (const std::string& component : options_.papi_components) {
       if (source_) break;
       try_source(std::make_unique<PapiEnergy>(component));
     }
-  } else {
+  } else if (!source_) {
     sources_tried_.push_back({"PAPI", false, "not tried: EnergyMeter::Options::use_papi is false"});
   }
-  if (!source_) try_source(std::make_unique<PowercapEnergy>(options_.powercap_root, options_.sample_period));
   if (!source_) try_source(std::make_unique<PerfEnergy>(options_.perf_pmu_dir, options_.perf_paranoid_path));
   if (!source_) sources_tried_.push_back({"NVML", false, "not built with CUDA"});
 

@@ -1,6 +1,10 @@
 // The energy meter: reads the first energy source that works on this machine
-// (PAPI rapl, PAPI powercap, powercap sysfs, perf power/energy-pkg; NVML is
+// (powercap sysfs, PAPI rapl, PAPI powercap, perf power/energy-pkg; NVML is
 // not built without CUDA) and records every source it tried with its reason.
+// The powercap files come first because only that source samples during a
+// phase: PAPI reads its counters at start and stop, and RAPL's 32-bit
+// counter wraps about every 262 kJ (some 20 minutes of a loaded socket), so a
+// long training phase could lose wraps there without a sign.
 // Where none can read, the record says measured:false and carries a labelled
 // CPU-time x TDP estimate instead of a zero.
 #pragma once
