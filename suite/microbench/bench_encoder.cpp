@@ -6,8 +6,6 @@
 #include <torch/torch.h>
 
 #include <chrono>
-#include <numeric>
-#include <random>
 
 #include "gemm_reference.h"
 #include "measure/flops.h"
@@ -59,19 +57,7 @@ void BM_EarlyExitPass(benchmark::State& state) {
   torch::manual_seed(2);
   BertClassifier model(config);
   model->eval();
-  EncodedSet set;
-  std::mt19937 rng(3);
-  for (int i = 0; i < batch_size; ++i) {
-    const int length = 32 + static_cast<int>(rng() % 97);  // 32..128 tokens
-    std::vector<int32_t> ids(static_cast<size_t>(length));
-    for (auto& id : ids) id = static_cast<int32_t>(5 + rng() % (config.vocab_size - 5));
-    set.ids.push_back(ids);
-    set.type_ids.push_back(std::vector<int32_t>(ids.size(), 0));
-    set.labels.push_back(0);
-  }
-  std::vector<int64_t> all(static_cast<size_t>(batch_size));
-  std::iota(all.begin(), all.end(), 0);
-  const Batch batch = collate(set, all);
+  const Batch batch = random_batch(config, batch_size, 32, 128, 3);
   const std::vector<double> temperatures(config.exit_layers.size(), 1.0);
   std::vector<Prediction> out;
   double flops = 0;
@@ -82,7 +68,7 @@ void BM_EarlyExitPass(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
   for (size_t i = 0; i < out.size(); ++i) {
-    flops += instance_flops(config, static_cast<int>(set.ids[i].size()), out[i].layers_run, out[i].exits_evaluated);
+    flops += instance_flops(config, batch.lengths[i], out[i].layers_run, out[i].exits_evaluated);
   }
   state.counters["FLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["instances/s"] = benchmark::Counter(batch_size, benchmark::Counter::kIsIterationInvariantRate);

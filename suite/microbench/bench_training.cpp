@@ -3,8 +3,6 @@
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
-#include <random>
-
 #include "gemm_reference.h"
 #include "measure/flops.h"
 #include "train/precision.h"
@@ -24,18 +22,7 @@ void BM_TrainingStep(benchmark::State& state) {
   model->train();
   TrainOptions options;
   TrainingStep step(model, options, precision);
-  EncodedSet set;
-  std::mt19937 rng(5);
-  for (int i = 0; i < batch_size; ++i) {
-    std::vector<int32_t> ids(static_cast<size_t>(seq));
-    for (auto& id : ids) id = static_cast<int32_t>(5 + rng() % (config.vocab_size - 5));
-    set.ids.push_back(ids);
-    set.type_ids.push_back(std::vector<int32_t>(ids.size(), 0));
-    set.labels.push_back(static_cast<int64_t>(rng() % 2));
-  }
-  std::vector<int64_t> all(static_cast<size_t>(batch_size));
-  for (int i = 0; i < batch_size; ++i) all[static_cast<size_t>(i)] = i;
-  const Batch batch = collate(set, all);
+  const Batch batch = random_batch(config, batch_size, seq, seq, 5);
   for (auto _ : state) benchmark::DoNotOptimize(step.run(batch, 1e-4));
   // Training costs about 3x the forward pass (forward, and two products per
   // product in backward); the counter uses that convention.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <map>
+#include <random>
 #include <tuple>
 
 #include "measure/flops.h"
@@ -71,6 +72,22 @@ BertConfig microbench_config() {
   c.exit_layers = {0, 1, 2, 3};
   c.pooling = "mean";
   return c;
+}
+
+Batch random_batch(const BertConfig& config, int batch, int min_len, int max_len, uint64_t seed) {
+  EncodedSet set;
+  std::mt19937_64 rng(seed);
+  std::vector<int64_t> all;
+  for (int i = 0; i < batch; ++i) {
+    const int length = min_len + static_cast<int>(rng() % static_cast<uint64_t>(max_len - min_len + 1));
+    std::vector<int32_t> ids(static_cast<size_t>(length));
+    for (auto& id : ids) id = static_cast<int32_t>(5 + rng() % static_cast<uint64_t>(config.vocab_size - 5));
+    set.type_ids.push_back(std::vector<int32_t>(ids.size(), 0));
+    set.ids.push_back(std::move(ids));
+    set.labels.push_back(static_cast<int64_t>(rng() % 2));
+    all.push_back(i);
+  }
+  return collate(set, all);
 }
 
 void use_run_thread_layout() {

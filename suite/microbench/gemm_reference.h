@@ -3,6 +3,9 @@
 // FLOP/s as a fraction of what plain matrix products reach in the same run.
 #pragma once
 
+#include <cstdint>
+
+#include "data/batching.h"
 #include "model/bert_config.h"
 
 namespace greenbench::microbench {
@@ -16,6 +19,10 @@ void run_layer_gemms(const BertConfig& config, int batch, int seq_len);
 
 /// The model shape the microbenchmarks use: 4 x 256 ("mini"), 2 labels, 4 exits.
 BertConfig microbench_config();
+
+/// A batch of `batch` instances of random tokens, lengths uniform in
+/// [min_len, max_len], random binary labels; the same for the same seed.
+Batch random_batch(const BertConfig& config, int batch, int min_len, int max_len, uint64_t seed);
 
 /// Splits GREENBENCH_THREADS (default 2) between OpenBLAS and LibTorch as a run does.
 void use_run_thread_layout();

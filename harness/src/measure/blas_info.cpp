@@ -8,6 +8,8 @@
 #include <fstream>
 #include <string>
 
+#include "util/cpu_flags.h"
+
 namespace greenbench {
 namespace {
 
@@ -24,14 +26,7 @@ std::string mapped_library(const std::string& needle) {
   return "";
 }
 
-bool cpu_has(const std::string& flag) {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("flags", 0) == 0) return (line + " ").find(" " + flag + " ") != std::string::npos;
-  }
-  return false;
-}
+bool cpu_has(const std::string& flag) { return cpu_flags().count(flag) > 0; }
 
 }  // namespace
 

@@ -4,10 +4,9 @@
 #include <torch/torch.h>
 
 #include <atomic>
-#include <fstream>
-#include <sstream>
 
 #include "measure/blas_info.h"
+#include "util/cpu_flags.h"
 #include "util/error.h"
 
 namespace greenbench {
@@ -19,18 +18,8 @@ std::atomic<Precision> layout{Precision::fp32};
 std::string to_string(Precision precision) { return precision == Precision::bf16 ? "bf16" : "fp32"; }
 
 bool cpu_has_fast_bf16(const std::string& cpuinfo) {
-  std::ifstream in(cpuinfo);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("flags", 0) != 0) continue;
-    std::istringstream words(line.substr(line.find(':') + 1));
-    std::string flag;
-    while (words >> flag) {
-      if (flag == "amx_bf16" || flag == "avx512_bf16") return true;
-    }
-    return false;  // the first processor's flags speak for all
-  }
-  return false;
+  const auto flags = cpu_flags(cpuinfo);
+  return flags.count("amx_bf16") > 0 || flags.count("avx512_bf16") > 0;
 }
 
 Precision resolve_precision(const std::string& requested) {
