@@ -20,7 +20,7 @@ void BM_EncoderLayerForward(benchmark::State& state) {
   const int batch = static_cast<int>(state.range(0)), seq = static_cast<int>(state.range(1));
   const BertConfig config = microbench_config();
   torch::manual_seed(1);
-  BertLayer layer(config);
+  BertLayer layer(config, 0);
   layer->eval();
   torch::NoGradGuard no_grad;
   auto hidden = torch::randn({batch, seq, config.hidden_size});

@@ -62,6 +62,38 @@ TEST_CASE("FLOPs of a small model with an odd sequence length and three labels",
   CHECK(encoder_layer_flops(c, 74) > 2 * encoder_layer_flops(c, 37));
 }
 
+TEST_CASE("a pruned layer costs what its kept heads and feed-forward neurons cost", "[flops]") {
+  BertConfig c = BertConfig::preset("tiny");  // h 128, 2 heads of 64, I 512
+  c.num_labels = 2;
+  c.layer_heads = {1, 2};
+  c.layer_intermediate = {100, 512};
+  // Layer 0, s = 10, one head (a*d = 64): 8*10*128*64 = 655,360; 4*100*64 = 25,600; 4*10*128*100 = 512,000.
+  CHECK(encoder_layer_flops(c, 10, 0) == 1192960.0);
+  BertConfig full = BertConfig::preset("tiny");
+  CHECK(encoder_layer_flops(c, 10, 1) == encoder_layer_flops(full, 10, 1));
+  CHECK(instance_flops(c, 10, 2, 0) == 1192960.0 + encoder_layer_flops(full, 10));
+  CHECK(instance_flops(c, 10, 1, 0) == 1192960.0);
+  c.layer_heads = {1, 3};
+  CHECK_THROWS_WITH(c.validate(), Catch::Contains("layer_heads entries must lie in [1, 2]"));
+  c.layer_heads = {1};
+  CHECK_THROWS_WITH(c.validate(), Catch::Contains("1 entries for 2 layers"));
+}
+
+TEST_CASE("a bag of n-grams costs one add per n-gram and dimension plus its linear layer", "[flops]") {
+  BagOfNgramsShape bow;
+  bow.embedding_dim = 10;
+  bow.max_ngram = 2;
+  bow.num_labels = 3;
+  CHECK(ngram_count(5, 2) == 9.0);  // 5 unigrams + 4 bigrams
+  CHECK(ngram_count(1, 2) == 1.0);
+  CHECK(ngram_count(0, 2) == 0.0);
+  // 9 n-grams * 10 + 2 * 10 * 3 = 150
+  CHECK(bag_of_ngrams_flops(bow, 5) == 150.0);
+  ModelShape shape = ModelShape::of_bag_of_ngrams(bow, 1000);
+  CHECK(instance_flops(shape, 5, 0, 0) == 150.0);
+  CHECK(shape.to_json()["config"]["model_type"] == "bag_of_ngrams");
+}
+
 namespace {
 // Runs `ids` (one instance, batch size 1) through batched early exit and
 // returns what the operator counter saw and the path the instance took.
@@ -96,10 +128,13 @@ TEST_CASE("the analytic count agrees within 1% with the matrix products LibTorch
     int layers, hidden, heads, labels;
     std::vector<int> exits;
     std::string pooling;
+    std::vector<int> layer_heads = {}, layer_intermediate = {};  // structurally pruned widths
   };
   const std::vector<Shape> shapes = {
       {2, 64, 4, 2, {0, 1}, "cls"},      {4, 64, 2, 3, {0, 1, 2, 3}, "mean"}, {3, 96, 6, 5, {1, 2}, "cls"},
       {4, 128, 8, 2, {3}, "mean"},       {1, 32, 1, 4, {0}, "cls"},
+      {3, 96, 6, 2, {0, 2}, "cls", {1, 6, 3}, {17, 384, 200}},
+      {2, 64, 4, 3, {1}, "mean", {2, 1}, {256, 1}},
   };
   std::mt19937 rng(5);
   for (const auto& shape : shapes) {
@@ -113,6 +148,8 @@ TEST_CASE("the analytic count agrees within 1% with the matrix products LibTorch
     c.num_labels = shape.labels;
     c.exit_layers = shape.exits;
     c.pooling = shape.pooling;
+    c.layer_heads = shape.layer_heads;
+    c.layer_intermediate = shape.layer_intermediate;
     torch::manual_seed(3);
     BertClassifier model(c);
     model->eval();
@@ -124,7 +161,8 @@ TEST_CASE("the analytic count agrees within 1% with the matrix products LibTorch
         CountedRun run = count_instance(model, ids, threshold);
         const double analytic =
             instance_flops(c, length, run.prediction.layers_run, run.prediction.exits_evaluated);
-        INFO("layers " << shape.layers << ", hidden " << shape.hidden << ", heads " << shape.heads << ", exits "
+        INFO("layers " << shape.layers << ", hidden " << shape.hidden << ", heads " << shape.heads
+                       << (shape.layer_heads.empty() ? "" : " (pruned)") << ", exits "
                        << shape.exits.size() << ", " << shape.pooling << ", length " << length << ", threshold "
                        << threshold << ": analytic " << analytic << ", counted " << run.counted);
         REQUIRE(run.counted > 0);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "data/batching.h"
+#include "greenbench/model_shape.h"
 #include "model/bert_config.h"
 #include "train/trainer.h"
 
@@ -54,9 +55,9 @@ class Method {
   virtual std::vector<OperatingPoint> operating_points() const = 0;
   /// Fills out[i] for batch.indices[i]. Runs in eval mode without gradients.
   virtual void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) = 0;
-  /// The trained model's shape, from which the harness counts FLOPs.
-  virtual const BertConfig& model_config() const = 0;
-  virtual int64_t parameter_count() const = 0;
+  /// The model that answers at `point` (pruned, truncated, quantized...), from
+  /// which the harness counts FLOPs; parameters as stored for that point.
+  virtual ModelShape shape_at(const OperatingPoint& point) const = 0;
   /// Writes the trained state into `dir` (weights, temperatures); returns its sha256.
   virtual std::string save(const std::string& dir) = 0;
   /// Restores what save() wrote; `config` is the method's settings as trained.

@@ -38,11 +38,12 @@ torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& input_ids, const 
   return dropout(LayerNorm(x));
 }
 
-BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& c)
-    : num_heads(c.num_attention_heads), head_dim(c.head_dim()) {
-  query = register_module("query", make_linear(c.hidden_size, c.hidden_size));
-  key = register_module("key", make_linear(c.hidden_size, c.hidden_size));
-  value = register_module("value", make_linear(c.hidden_size, c.hidden_size));
+BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& c, int heads)
+    : num_heads(heads), head_dim(c.head_dim()) {
+  const int inner = heads * head_dim;
+  query = register_module("query", make_linear(c.hidden_size, inner));
+  key = register_module("key", make_linear(c.hidden_size, inner));
+  value = register_module("value", make_linear(c.hidden_size, inner));
   dropout = register_module("dropout", HashedDropout(c.attention_probs_dropout_prob));
 }
 
@@ -69,25 +70,25 @@ torch::Tensor BertOutputImpl::forward(const torch::Tensor& x, const torch::Tenso
   return LayerNorm(dropout(dense(x)) + residual);
 }
 
-BertAttentionImpl::BertAttentionImpl(const BertConfig& c) {
-  self = register_module("self", BertSelfAttention(c));
-  output = register_module("output", BertOutput(c.hidden_size, c));
+BertAttentionImpl::BertAttentionImpl(const BertConfig& c, int heads) {
+  self = register_module("self", BertSelfAttention(c, heads));
+  output = register_module("output", BertOutput(heads * c.head_dim(), c));
 }
 
 torch::Tensor BertAttentionImpl::forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias) {
   return output(self(hidden, mask_bias), hidden);
 }
 
-BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c) {
-  dense = register_module("dense", make_linear(c.hidden_size, c.intermediate_size));
+BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c, int width) {
+  dense = register_module("dense", make_linear(c.hidden_size, width));
 }
 
 torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) { return torch::gelu(dense(x)); }
 
-BertLayerImpl::BertLayerImpl(const BertConfig& c) {
-  attention = register_module("attention", BertAttention(c));
-  intermediate = register_module("intermediate", BertIntermediate(c));
-  output = register_module("output", BertOutput(c.intermediate_size, c));
+BertLayerImpl::BertLayerImpl(const BertConfig& c, int index) {
+  attention = register_module("attention", BertAttention(c, c.heads_in(index)));
+  intermediate = register_module("intermediate", BertIntermediate(c, c.intermediate_in(index)));
+  output = register_module("output", BertOutput(c.intermediate_in(index), c));
 }
 
 torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias) {
@@ -97,7 +98,7 @@ torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::T
 
 BertEncoderImpl::BertEncoderImpl(const BertConfig& c) {
   layer = register_module("layer", torch::nn::ModuleList());
-  for (int i = 0; i < c.num_hidden_layers; ++i) layer->push_back(BertLayer(c));
+  for (int i = 0; i < c.num_hidden_layers; ++i) layer->push_back(BertLayer(c, i));
 }
 
 BertPoolerImpl::BertPoolerImpl(const BertConfig& c) {

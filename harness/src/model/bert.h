@@ -24,7 +24,7 @@ struct BertEmbeddingsImpl : torch::nn::Module {
 TORCH_MODULE(BertEmbeddings);
 
 struct BertSelfAttentionImpl : torch::nn::Module {
-  explicit BertSelfAttentionImpl(const BertConfig& config);
+  BertSelfAttentionImpl(const BertConfig& config, int num_heads);
   /// hidden [B,S,H], mask_bias [B,1,1,S] (0 for tokens, a large negative for padding).
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
   torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
@@ -44,7 +44,7 @@ struct BertOutputImpl : torch::nn::Module {
 TORCH_MODULE(BertOutput);
 
 struct BertAttentionImpl : torch::nn::Module {
-  explicit BertAttentionImpl(const BertConfig& config);
+  BertAttentionImpl(const BertConfig& config, int num_heads);
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
   BertSelfAttention self{nullptr};
   BertOutput output{nullptr};
@@ -52,14 +52,15 @@ struct BertAttentionImpl : torch::nn::Module {
 TORCH_MODULE(BertAttention);
 
 struct BertIntermediateImpl : torch::nn::Module {
-  explicit BertIntermediateImpl(const BertConfig& config);
+  BertIntermediateImpl(const BertConfig& config, int width);
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Linear dense{nullptr};
 };
 TORCH_MODULE(BertIntermediate);
 
+/// Layer `index` of `config`, with that layer's heads and feed-forward width.
 struct BertLayerImpl : torch::nn::Module {
-  explicit BertLayerImpl(const BertConfig& config);
+  BertLayerImpl(const BertConfig& config, int index);
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
   BertAttention attention{nullptr};
   BertIntermediate intermediate{nullptr};

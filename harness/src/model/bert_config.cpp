@@ -34,10 +34,20 @@ void BertConfig::validate() const {
   if (exit_layers.front() < 0 || exit_layers.back() != num_hidden_layers - 1)
     fail("exit_layers must lie in [0, " + std::to_string(num_hidden_layers - 1) + "] and end at the last layer");
   if (pooling != "cls" && pooling != "mean") fail("pooling must be 'cls' or 'mean', not '" + pooling + "'");
+  auto check_widths = [&](const std::vector<int>& widths, const char* name, int most) {
+    if (widths.empty()) return;
+    if (static_cast<int>(widths.size()) != num_hidden_layers)
+      fail(std::string(name) + " has " + std::to_string(widths.size()) + " entries for " +
+           std::to_string(num_hidden_layers) + " layers");
+    for (int w : widths)
+      if (w < 1 || w > most) fail(std::string(name) + " entries must lie in [1, " + std::to_string(most) + "]");
+  };
+  check_widths(layer_heads, "layer_heads", num_attention_heads);
+  check_widths(layer_intermediate, "layer_intermediate", intermediate_size);
 }
 
 nlohmann::json BertConfig::to_json() const {
-  return {{"model_type", "bert"},
+  nlohmann::json j = {{"model_type", "bert"},
           {"vocab_size", vocab_size},
           {"hidden_size", hidden_size},
           {"num_hidden_layers", num_hidden_layers},
@@ -52,6 +62,9 @@ nlohmann::json BertConfig::to_json() const {
           {"num_labels", num_labels},
           {"exit_layers", exit_layers},
           {"pooling", pooling}};
+  if (!layer_heads.empty()) j["layer_heads"] = layer_heads;
+  if (!layer_intermediate.empty()) j["layer_intermediate"] = layer_intermediate;
+  return j;
 }
 
 BertConfig BertConfig::from_json(const nlohmann::json& j) {
@@ -70,6 +83,8 @@ BertConfig BertConfig::from_json(const nlohmann::json& j) {
   get("attention_probs_dropout_prob", c.attention_probs_dropout_prob);
   get("layer_norm_eps", c.layer_norm_eps);
   get("pooling", c.pooling);
+  get("layer_heads", c.layer_heads);
+  get("layer_intermediate", c.layer_intermediate);
   if (j.contains("num_labels")) j.at("num_labels").get_to(c.num_labels);
   else if (j.contains("id2label")) c.num_labels = static_cast<int>(j.at("id2label").size());
   if (j.contains("hidden_act") && j.at("hidden_act") != "gelu")

@@ -25,8 +25,16 @@ struct BertConfig {
   /// "cls": the pooler reads [CLS] (BERT); "mean": it reads the masked mean of
   /// the layer's tokens, which trains faster from scratch on small data.
   std::string pooling = "cls";
+  /// Per-layer attention heads and feed-forward widths after structured
+  /// pruning; empty means every layer has num_attention_heads and
+  /// intermediate_size. Heads keep head_dim() = hidden_size / num_attention_heads.
+  std::vector<int> layer_heads, layer_intermediate;
 
   int head_dim() const { return hidden_size / num_attention_heads; }
+  int heads_in(int layer) const { return layer_heads.empty() ? num_attention_heads : layer_heads.at(layer); }
+  int intermediate_in(int layer) const {
+    return layer_intermediate.empty() ? intermediate_size : layer_intermediate.at(layer);
+  }
   /// Throws greenbench::Error when the shape is inconsistent.
   void validate() const;
   nlohmann::json to_json() const;

@@ -18,8 +18,9 @@ class ExitClassifierMethod : public Method {
   nlohmann::json train(MethodContext& context) override;
   /// One temperature per exit, minimising NLL on the calibration role.
   nlohmann::json calibrate(MethodContext& context) override;
-  const BertConfig& model_config() const override { return model_->config; }
-  int64_t parameter_count() const override { return model_->parameter_count(); }
+  ModelShape shape_at(const OperatingPoint&) const override {
+    return ModelShape::of_bert(model_->config, model_->parameter_count());
+  }
   std::string save(const std::string& dir) override;
   void load(const std::string& dir, const nlohmann::json& config) override;
   BertClassifier& model() { return model_; }

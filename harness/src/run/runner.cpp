@@ -130,13 +130,14 @@ nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches,
   readings["energy"].erase("sources_tried");
   const double wall = readings["time"]["wall_seconds"].get<double>();
 
-  const BertConfig& config = method.model_config();
+  const ModelShape shape = method.shape_at(point);
+  const int depth = shape.kind == ModelShape::Kind::bert ? shape.bert.num_hidden_layers : 0;
   double flops = 0;
-  std::vector<int64_t> histogram(static_cast<size_t>(config.num_hidden_layers), 0);
+  std::vector<int64_t> histogram(static_cast<size_t>(depth), 0);
   for (size_t i = 0; i < predictions.size(); ++i) {
     const auto& p = predictions[i];
-    flops += instance_flops(config, static_cast<int>(test.ids[i].size()), p.layers_run, p.exits_evaluated);
-    if (p.layers_run >= 1) histogram[static_cast<size_t>(p.layers_run - 1)] += 1;
+    flops += instance_flops(shape, static_cast<int>(test.ids[i].size()), p.layers_run, p.exits_evaluated);
+    if (p.layers_run >= 1 && p.layers_run <= depth) histogram[static_cast<size_t>(p.layers_run - 1)] += 1;
   }
   const double n = static_cast<double>(test.size());
   Scores s = score(predictions, test.labels, num_labels);
@@ -152,7 +153,8 @@ nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches,
                            {"energy", readings["energy"]},
                            {"counters", readings["counters"]},
                            {"flops_cross_check", cross_check(readings["counters"], flops)},
-                           {"exit_histogram", {{"by_layers_run", histogram}}}};
+                           {"exit_histogram", {{"by_layers_run", histogram}}},
+                           {"model", shape.to_json()}};
 
   if (!singles.empty()) {
     std::vector<Prediction> one;
@@ -384,7 +386,7 @@ nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSetti
       {"method",
        {{"name", t.name}, {"family", method_registry().get(t.name).family}, {"version", "1"}, {"config", t.config},
         {"config_hash", t.config_hash}}},
-      {"model", {{"config", method.model_config().to_json()}, {"parameter_count", method.parameter_count()}}},
+      {"model", method.shape_at(operating_points.back()).to_json()},
       {"task", p.info},
       {"training", t.training},
       {"metrics", {{"accuracy", headline["accuracy"]}, {"macro_f1", headline["macro_f1"]}, {"operating_point", headline["name"]}}},
