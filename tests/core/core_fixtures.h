@@ -20,6 +20,7 @@
 #include "measure/blas_info.h"
 #include "model/bert.h"
 #include "model/bert_config.h"
+#include "run/runner.h"
 #include "support/temp_dir.h"
 #include "util/progress.h"
 
@@ -116,6 +117,34 @@ inline std::string sst2_file(size_t rows, uint64_t seed) {
   }
   return out;
 }
+
+/// Settings for a whole run on a tiny SST-2-format fixture (200 train, 60 dev
+/// sentences) with a 2-layer tiny model: seconds per method on one thread.
+struct SmallRun {
+  TempDir dir{"runner"};
+  RunSettings settings;
+  SmallRun() {
+    single_thread();
+    ProgressBar::set_enabled(false);
+    write_text(dir / "data/sst2/train.tsv", sst2_file(200, 1));
+    write_text(dir / "data/sst2/dev.tsv", sst2_file(60, 2));
+    settings.data_root = dir / "data";
+    settings.results_dir = dir / "results";
+    settings.cache_dir = dir / "cache";
+    settings.model_size = "tiny";
+    settings.num_layers = 2;
+    settings.max_len = 32;
+    settings.vocab_size = 200;
+    settings.eval_batch_size = 16;
+    settings.threads = 1;
+    settings.seed = 13;
+    settings.train.epochs = 2;
+    settings.train.batch_size = 16;
+    settings.train.seed = 13;
+    settings.roles.seed = 13;
+    settings.suite = "core-test";
+  }
+};
 
 /// Every parameter of `a` equals (bit for bit) the same-named one of `b`.
 inline bool same_parameters(const torch::nn::Module& a, const torch::nn::Module& b) {

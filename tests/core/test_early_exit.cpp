@@ -235,3 +235,94 @@ TEST_CASE("an exit rule sees the original row numbers of the instances still run
     }
   }
 }
+
+namespace {
+// Where each instance should leave under the peers' rules, worked out from
+// every exit's calibrated probabilities at once (no batching involved).
+struct AllExits {
+  std::vector<torch::Tensor> probs;  // per exit [N, C]
+  explicit AllExits(TrainedExitModel& m) {
+    auto logits = exit_logits_all(m.model, m.test);
+    for (size_t e = 0; e < logits.size(); ++e) probs.push_back(torch::softmax(logits[e] / m.temperatures[e], -1));
+  }
+  double entropy(int e, int64_t i) const {
+    auto p = probs[static_cast<size_t>(e)][i];
+    return -(p * p.clamp_min(1e-30).log()).sum().item<double>() / std::log(static_cast<double>(p.size(0)));
+  }
+  int64_t label(int e, int64_t i) const { return probs[static_cast<size_t>(e)][i].argmax().item<int64_t>(); }
+};
+
+// A fresh rule per batch, as the early_exit method makes one per predict call.
+template <typename MakeRule>
+std::vector<Prediction> predict_each_batch(TrainedExitModel& m, const std::vector<std::vector<int64_t>>& batches,
+                                           MakeRule make_rule) {
+  std::vector<Prediction> all(m.test.size()), out;
+  for (const auto& indices : batches) {
+    Batch batch = collate(m.test, indices);
+    auto rule = make_rule(static_cast<int64_t>(indices.size()));
+    predict_with_exits(m.model, batch, m.temperatures, rule, out);
+    for (size_t i = 0; i < indices.size(); ++i) all[static_cast<size_t>(indices[i])] = out[i];
+  }
+  return all;
+}
+}  // namespace
+
+TEST_CASE("entropy rule (DeeBERT): leave at the first exit whose normalised entropy is below the threshold, batched as alone",
+          "[early_exit]") {
+  auto& m = trained_exit_model();
+  AllExits all(m);
+  for (double threshold : {0.2, 0.5, 0.8}) {
+    auto make = [&](int64_t) { return EntropyRule(threshold); };
+    auto batched = predict_each_batch(m, shuffled_batches(m.test.size(), 32, 7), make);
+    auto alone = predict_each_batch(m, singletons(m.test.size()), make);
+    require_same(batched, alone, "entropy " + std::to_string(threshold));
+    int checked = 0;
+    std::set<int> exits_used;
+    for (size_t i = 0; i < batched.size(); ++i) {
+      int expected = 3;
+      bool borderline = false;
+      for (int e = 0; e < 3; ++e) {
+        const double h = all.entropy(e, static_cast<int64_t>(i));
+        if (std::abs(h - threshold) < 1e-5) borderline = true;
+        if (h < threshold) {
+          expected = e;
+          break;
+        }
+      }
+      if (borderline) continue;
+      ++checked;
+      exits_used.insert(expected);
+      INFO("entropy threshold " << threshold << ", instance " << i);
+      CHECK(batched[i].layers_run == expected + 1);
+      CHECK(batched[i].label == all.label(expected, static_cast<int64_t>(i)));
+    }
+    CHECK(checked > static_cast<int>(batched.size()) * 9 / 10);
+    if (threshold == 0.5) CHECK(exits_used.size() >= 2);
+  }
+}
+
+TEST_CASE("patience rule (PABEE): leave once the label has stayed the same for `patience` more exits, batched as alone",
+          "[early_exit]") {
+  auto& m = trained_exit_model();
+  AllExits all(m);
+  for (int patience : {0, 1, 2, 3}) {
+    auto make = [&](int64_t batch_size) { return PatienceRule(patience, batch_size); };
+    auto batched = predict_each_batch(m, shuffled_batches(m.test.size(), 32, 11), make);
+    auto alone = predict_each_batch(m, singletons(m.test.size()), make);
+    require_same(batched, alone, "patience " + std::to_string(patience));
+    for (size_t i = 0; i < batched.size(); ++i) {
+      const int64_t row = static_cast<int64_t>(i);
+      int expected = 3, counter = 0;
+      for (int e = 0; e < 4; ++e) {
+        counter = e > 0 && all.label(e, row) == all.label(e - 1, row) ? counter + 1 : 0;
+        if (counter >= patience) {
+          expected = e;
+          break;
+        }
+      }
+      INFO("patience " << patience << ", instance " << i);
+      CHECK(batched[i].layers_run == expected + 1);
+      CHECK(batched[i].label == all.label(expected, row));
+    }
+  }
+}

@@ -32,31 +32,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Fixture {
-  TempDir dir{"runner"};
-  RunSettings settings;
-  Fixture() {
-    single_thread();
-    ProgressBar::set_enabled(false);
-    write_text(dir / "data/sst2/train.tsv", sst2_file(200, 1));
-    write_text(dir / "data/sst2/dev.tsv", sst2_file(60, 2));
-    settings.data_root = dir / "data";
-    settings.results_dir = dir / "results";
-    settings.cache_dir = dir / "cache";
-    settings.model_size = "tiny";
-    settings.num_layers = 2;
-    settings.max_len = 32;
-    settings.vocab_size = 200;
-    settings.eval_batch_size = 16;
-    settings.threads = 1;
-    settings.seed = 13;
-    settings.train.epochs = 2;
-    settings.train.batch_size = 16;
-    settings.train.seed = 13;
-    settings.roles.seed = 13;
-    settings.suite = "core-test";
-  }
-};
 
 // Mean over the test set of instance_flops with every instance on the same path.
 double mean_flops(const BertConfig& config, const EncodedSet& test, int layers, int exits) {
@@ -121,7 +96,7 @@ void check_efficiency_fields(const json& record, size_t test_size) {
 }
 
 // The fields every record must have, and its file on disk.
-void check_record(const json& record, const std::string& method, const PreparedTask& prepared, const Fixture& f) {
+void check_record(const json& record, const std::string& method, const PreparedTask& prepared, const SmallRun& f) {
   INFO("method " << method);
   REQUIRE(record.contains("path"));
   const std::string path = record.at("path");
@@ -178,7 +153,7 @@ void check_record(const json& record, const std::string& method, const PreparedT
 }  // namespace
 
 TEST_CASE("run_method writes complete records whose FLOPs follow from the model and the test lengths", "[runner]") {
-  Fixture f;
+  SmallRun f;
   PreparedTask prepared = prepare_task("sst2", f.settings);
   REQUIRE(prepared.test.size() == 60);
   REQUIRE(prepared.train.size() + prepared.calibration.size() == 200);
@@ -250,7 +225,7 @@ TEST_CASE("run_method writes complete records whose FLOPs follow from the model 
 }
 
 TEST_CASE("early exit's record equals a recomputation from the method's own per-instance paths", "[runner]") {
-  Fixture f;
+  SmallRun f;
   PreparedTask prepared = prepare_task("sst2", f.settings);
   TrainedMethod trained = train_method(prepared, "early_exit", json::object(), f.settings);
   json record = evaluate_method(prepared, trained, f.settings);
@@ -285,7 +260,7 @@ TEST_CASE("early exit's record equals a recomputation from the method's own per-
 }
 
 TEST_CASE("the same settings give the same record twice", "[runner]") {
-  Fixture f;
+  SmallRun f;
   PreparedTask first = prepare_task("sst2", f.settings);
   json a = run_method(first, "early_exit", {{"thresholds", {0.6, 0.8, 1.0}}}, f.settings);
   PreparedTask second = prepare_task("sst2", f.settings);  // reads the cached vocabulary
@@ -315,14 +290,14 @@ TEST_CASE("the same settings give the same record twice", "[runner]") {
 }
 
 TEST_CASE("run_method rejects unknown methods and out-of-range settings with a clear error", "[runner]") {
-  Fixture f;
+  SmallRun f;
   PreparedTask prepared = prepare_task("sst2", f.settings);
   CHECK_THROWS_WITH(run_method(prepared, "nope", json::object(), f.settings), Contains("known methods"));
   CHECK_THROWS_WITH(run_method(prepared, "truncated", {{"layers", 3}}, f.settings), Contains("'layers' must be in [1, 2]"));
 }
 
 TEST_CASE("prepare_task names the folder it looked in and the fetch command when data is missing", "[runner]") {
-  Fixture f;
+  SmallRun f;
   RunSettings s = f.settings;
   s.data_root = f.dir / "empty";
   try {
@@ -334,7 +309,7 @@ TEST_CASE("prepare_task names the folder it looked in and the fetch command when
 }
 
 TEST_CASE("a method saved with save_trained and restored with load_trained evaluates the same", "[runner]") {
-  Fixture f;
+  SmallRun f;
   PreparedTask prepared = prepare_task("sst2", f.settings);
   TrainedMethod trained = train_method(prepared, "early_exit", {{"thresholds", {0.6, 0.8, 1.0}}}, f.settings);
   const std::string checkpoint = f.dir / "checkpoint";

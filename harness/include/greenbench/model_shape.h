@@ -31,6 +31,8 @@ struct ModelShape {
   int64_t parameters = 0;
   /// Nonzero parameters where a method zeroes weights without removing them.
   int64_t nonzero_parameters = -1;
+  /// Bytes of the weights as inference holds them (int8 weights: 1 byte each); 0: not stated.
+  int64_t weight_bytes = 0;
 
   static ModelShape of_bert(const BertConfig& config, int64_t parameters);
   static ModelShape of_bag_of_ngrams(const BagOfNgramsShape& shape, int64_t parameters);

@@ -15,6 +15,8 @@ torch::nn::Linear make_linear(int in, int out) {
   init_linear(linear);
   return linear;
 }
+// The encoder's and pooler's matrix products, which int8 can replace.
+QuantizableLinear make_quantizable(int in, int out) { return QuantizableLinear(in, out); }
 torch::nn::LayerNorm make_layer_norm(const BertConfig& c) {
   return torch::nn::LayerNorm(torch::nn::LayerNormOptions({c.hidden_size}).eps(c.layer_norm_eps));
 }
@@ -41,9 +43,9 @@ torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& input_ids, const 
 BertSelfAttentionImpl::BertSelfAttentionImpl(const BertConfig& c, int heads)
     : num_heads(heads), head_dim(c.head_dim()) {
   const int inner = heads * head_dim;
-  query = register_module("query", make_linear(c.hidden_size, inner));
-  key = register_module("key", make_linear(c.hidden_size, inner));
-  value = register_module("value", make_linear(c.hidden_size, inner));
+  query = register_module("query", make_quantizable(c.hidden_size, inner));
+  key = register_module("key", make_quantizable(c.hidden_size, inner));
+  value = register_module("value", make_quantizable(c.hidden_size, inner));
   dropout = register_module("dropout", HashedDropout(c.attention_probs_dropout_prob));
 }
 
@@ -61,7 +63,7 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const 
 }
 
 BertOutputImpl::BertOutputImpl(int in_features, const BertConfig& c) {
-  dense = register_module("dense", make_linear(in_features, c.hidden_size));
+  dense = register_module("dense", make_quantizable(in_features, c.hidden_size));
   LayerNorm = register_module("LayerNorm", make_layer_norm(c));
   dropout = register_module("dropout", HashedDropout(c.hidden_dropout_prob));
 }
@@ -80,7 +82,7 @@ torch::Tensor BertAttentionImpl::forward(const torch::Tensor& hidden, const torc
 }
 
 BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c, int width) {
-  dense = register_module("dense", make_linear(c.hidden_size, width));
+  dense = register_module("dense", make_quantizable(c.hidden_size, width));
 }
 
 torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) { return torch::gelu(dense(x)); }
@@ -102,7 +104,7 @@ BertEncoderImpl::BertEncoderImpl(const BertConfig& c) {
 }
 
 BertPoolerImpl::BertPoolerImpl(const BertConfig& c) {
-  dense = register_module("dense", make_linear(c.hidden_size, c.hidden_size));
+  dense = register_module("dense", make_quantizable(c.hidden_size, c.hidden_size));
 }
 
 torch::Tensor BertPoolerImpl::forward(const torch::Tensor& summary) { return torch::tanh(dense(summary)); }

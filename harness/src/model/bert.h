@@ -11,6 +11,7 @@
 
 #include "model/bert_config.h"
 #include "model/dropout.h"
+#include "model/quantizable_linear.h"
 
 namespace greenbench {
 
@@ -27,7 +28,7 @@ struct BertSelfAttentionImpl : torch::nn::Module {
   BertSelfAttentionImpl(const BertConfig& config, int num_heads);
   /// hidden [B,S,H], mask_bias [B,1,1,S] (0 for tokens, a large negative for padding).
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias);
-  torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
+  QuantizableLinear query{nullptr}, key{nullptr}, value{nullptr};
   HashedDropout dropout{nullptr};
   int num_heads, head_dim;
 };
@@ -37,7 +38,7 @@ TORCH_MODULE(BertSelfAttention);
 struct BertOutputImpl : torch::nn::Module {
   BertOutputImpl(int in_features, const BertConfig& config);
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual);
-  torch::nn::Linear dense{nullptr};
+  QuantizableLinear dense{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
   HashedDropout dropout{nullptr};
 };
@@ -54,7 +55,7 @@ TORCH_MODULE(BertAttention);
 struct BertIntermediateImpl : torch::nn::Module {
   BertIntermediateImpl(const BertConfig& config, int width);
   torch::Tensor forward(const torch::Tensor& x);
-  torch::nn::Linear dense{nullptr};
+  QuantizableLinear dense{nullptr};
 };
 TORCH_MODULE(BertIntermediate);
 
@@ -77,7 +78,7 @@ TORCH_MODULE(BertEncoder);
 struct BertPoolerImpl : torch::nn::Module {
   explicit BertPoolerImpl(const BertConfig& config);
   torch::Tensor forward(const torch::Tensor& summary);
-  torch::nn::Linear dense{nullptr};
+  QuantizableLinear dense{nullptr};
 };
 TORCH_MODULE(BertPooler);
 

@@ -1,5 +1,7 @@
 #include "model/exit_inference.h"
 
+#include <cmath>
+
 namespace greenbench {
 
 torch::Tensor ConfidenceRule::should_exit(int, const torch::Tensor& probs, const torch::Tensor&) {
@@ -7,6 +9,31 @@ torch::Tensor ConfidenceRule::should_exit(int, const torch::Tensor& probs, const
   // threshold of 1 must mean "never early", not "max prob >= 1".
   if (threshold_ >= 1.0) return torch::zeros({probs.size(0)}, torch::kBool);
   return std::get<0>(probs.max(1)).ge(threshold_);
+}
+
+torch::Tensor EntropyRule::should_exit(int, const torch::Tensor& probs, const torch::Tensor&) {
+  const int64_t classes = probs.size(1);
+  auto entropy = -(probs * probs.clamp_min(1e-30).log()).sum(1) / std::log(static_cast<double>(classes));
+  return entropy.lt(threshold_);
+}
+
+PatienceRule::PatienceRule(int patience, int64_t batch_size)
+    : patience_(patience), previous_label_(static_cast<size_t>(batch_size), -1), counter_(static_cast<size_t>(batch_size), 0) {}
+
+torch::Tensor PatienceRule::should_exit(int exit_index, const torch::Tensor& probs, const torch::Tensor& rows) {
+  auto labels = probs.argmax(1);
+  auto label_acc = labels.accessor<int64_t, 1>();
+  auto rows_acc = rows.accessor<int64_t, 1>();
+  auto done = torch::zeros({rows.size(0)}, torch::kBool);
+  auto done_acc = done.accessor<bool, 1>();
+  for (int64_t i = 0; i < rows.size(0); ++i) {
+    const auto row = static_cast<size_t>(rows_acc[i]);
+    int& counter = counter_.at(row);
+    counter = exit_index > 0 && label_acc[i] == previous_label_[row] ? counter + 1 : 0;
+    previous_label_[row] = label_acc[i];
+    done_acc[i] = counter >= patience_;
+  }
+  return done;
 }
 
 void predict_with_exits(BertClassifier& model, const Batch& batch, const std::vector<double>& temperatures,

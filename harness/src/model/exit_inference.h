@@ -35,6 +35,35 @@ class ConfidenceRule : public ExitRule {
   double threshold_;
 };
 
+/// DeeBERT (Xin et al. 2020): exit when the entropy of the calibrated
+/// probabilities falls below the threshold. The entropy is divided by ln C
+/// (FastBERT's normalised form), so one threshold grid in [0, 1] fits tasks
+/// with any number of labels; the curve is the same as with raw entropy.
+class EntropyRule : public ExitRule {
+ public:
+  explicit EntropyRule(double threshold) : threshold_(threshold) {}
+  torch::Tensor should_exit(int exit_index, const torch::Tensor& probs, const torch::Tensor& rows) override;
+
+ private:
+  double threshold_;
+};
+
+/// PABEE (Zhou et al. 2020): a counter per instance rises by one when an
+/// exit's label equals the previous exit's and resets to 0 when it differs;
+/// the instance leaves once the counter reaches the patience. Patience 0
+/// leaves at the first exit. State is kept per original row, so it is
+/// per batch: make one rule per predict_with_exits call.
+class PatienceRule : public ExitRule {
+ public:
+  PatienceRule(int patience, int64_t batch_size);
+  torch::Tensor should_exit(int exit_index, const torch::Tensor& probs, const torch::Tensor& rows) override;
+
+ private:
+  int patience_;
+  std::vector<int64_t> previous_label_;
+  std::vector<int> counter_;
+};
+
 /// Runs `batch` through `model`, fills out[i] for batch row i. temperatures
 /// has one entry per exit (1.0: uncalibrated). The last exit always answers.
 void predict_with_exits(BertClassifier& model, const Batch& batch, const std::vector<double>& temperatures,

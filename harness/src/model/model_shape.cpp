@@ -28,6 +28,7 @@ nlohmann::json ModelShape::to_json() const {
                       {"parameter_count", parameters},
                       {"arithmetic", arithmetic}};
   if (nonzero_parameters >= 0) j["nonzero_parameter_count"] = nonzero_parameters;
+  if (weight_bytes > 0) j["weight_bytes"] = weight_bytes;
   return j;
 }
 

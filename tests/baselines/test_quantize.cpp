@@ -1,0 +1,95 @@
+// int8 dynamic quantization: the layer against torch::linear on every engine
+// this LibTorch has, and the quantize baseline end to end through the runner
+// (points, FLOPs, sizes, agreement with fp32, checkpoint round trip).
+#include <torch/torch.h>
+// LibTorch's logging defines a one-argument CHECK; Catch's must win.
+#undef CHECK
+#include <catch2/catch.hpp>
+
+#include "core_fixtures.h"
+#include "greenbench/registry.h"
+#include "model/quantizable_linear.h"
+#include "run/runner.h"
+#include "util/error.h"
+
+using namespace greenbench;
+using namespace greenbench::core_test;
+using nlohmann::json;
+
+TEST_CASE("a quantizable Linear is torch::linear in fp32 and within int8 rounding of it on every engine", "[quantize]") {
+  single_thread();
+  torch::manual_seed(1);
+  QuantizableLinear linear(48, 20);
+  auto x = torch::randn({3, 7, 48});
+  auto reference = torch::linear(x, linear->weight, linear->bias);
+  CHECK(torch::equal(linear->forward(x), reference));
+  const auto engines = supported_quantized_engines();
+  REQUIRE_FALSE(engines.empty());
+  for (const auto& name : engines) {
+    INFO("engine " << name);
+    const at::QEngine engine = parse_quantized_engine(name);
+    linear->prepare_int8(engine);
+    linear->use_int8(engine);
+    CHECK(linear->int8_active());
+    auto y = linear->forward(x);
+    CHECK(y.sizes() == reference.sizes());
+    const double relative = ((y - reference).norm() / reference.norm()).item<double>();
+    CHECK(relative < 0.03);
+    CHECK(relative > 0.0);  // it really ran in int8
+    linear->use_int8(std::nullopt);
+    CHECK(torch::equal(linear->forward(x), reference));
+  }
+  CHECK_THROWS_WITH(parse_quantized_engine("tpu"), Catch::Contains("not available in this LibTorch; it has: "));
+}
+
+TEST_CASE("int8 weights are counted at one byte each", "[quantize]") {
+  QuantizableLinear linear(10, 4);  // 40 weights, 4 biases
+  CHECK(inference_weight_bytes(*linear, false) == 4 * 44);
+  CHECK(inference_weight_bytes(*linear, true) == 40 + 4 * 4);
+}
+
+TEST_CASE("the quantize baseline: fp32 and int8 points on one model, same FLOPs, smaller weights, same answers mostly",
+          "[quantize][runner]") {
+  SmallRun f;
+  REQUIRE(method_registry().get("quantize").family == "baseline");
+  PreparedTask prepared = prepare_task("sst2", f.settings);
+  TrainedMethod trained = train_method(prepared, "quantize", json::object(), f.settings);
+  json record = evaluate_method(prepared, trained, f.settings);
+  const auto& points = record["operating_points"];
+  const auto engines = supported_quantized_engines();
+  REQUIRE(points.size() == 1 + engines.size());
+  CHECK(points[0]["name"] == "fp32");
+  CHECK(points[0]["model"]["arithmetic"] == "fp32");
+  const int64_t fp32_bytes = points[0]["model"]["weight_bytes"];
+  for (size_t i = 1; i < points.size(); ++i) {
+    INFO(points[i]["name"]);
+    CHECK(points[i]["model"]["arithmetic"].get<std::string>().rfind("int8 dynamic (" + engines[i - 1] + ")", 0) == 0);
+    CHECK(points[i]["flops_per_instance"] == points[0]["flops_per_instance"]);
+    CHECK(points[i]["model"]["weight_bytes"].get<int64_t>() < fp32_bytes);
+    CHECK(points[i]["model"]["parameter_count"] == points[0]["model"]["parameter_count"]);
+  }
+
+  // Per instance, int8 answers as fp32 does nearly always.
+  Method& method = *trained.method;
+  const auto ops = method.operating_points();
+  std::vector<Prediction> fp32, int8;
+  size_t agree = 0, total = 0;
+  for (const auto& indices : sorted_batches(prepared.test, 16)) {
+    Batch batch = collate(prepared.test, indices);
+    method.predict(batch, ops.front(), fp32);
+    method.predict(batch, ops.back(), int8);
+    for (size_t i = 0; i < fp32.size(); ++i) agree += fp32[i].label == int8[i].label;
+    total += fp32.size();
+  }
+  CHECK(static_cast<double>(agree) / total >= 0.9);
+
+  // A checkpoint loads with its int8 points ready.
+  TempDir ckpt("quantize-ckpt");
+  save_trained(prepared, trained, f.settings, ckpt.path());
+  TrainedMethod loaded = load_trained(ckpt.path());
+  std::vector<Prediction> again;
+  Batch first = collate(prepared.test, sorted_batches(prepared.test, 16).front());
+  loaded.method->predict(first, ops.back(), again);
+  method.predict(first, ops.back(), int8);
+  for (size_t i = 0; i < again.size(); ++i) CHECK(again[i].label == int8[i].label);
+}

@@ -1,0 +1,6 @@
+# Baseline tests: quantization, pruning, distillation, LayerDrop, the bag of
+# n-grams and the other exit rules, on tiny models and fixtures (one thread).
+greenbench_test(test_baselines SOURCES
+  ${CMAKE_CURRENT_SOURCE_DIR}/baselines/test_quantize.cpp
+  LIBS greenbench_methods)
+target_include_directories(test_baselines PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/core)
