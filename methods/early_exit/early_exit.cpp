@@ -1,7 +1,12 @@
 // early_exit (Schwartz et al. 2020): classifiers at several layers trained
 // together; at test time an instance leaves at the first exit whose calibrated
 // confidence reaches the threshold. One trained model gives the whole
-// speed/accuracy curve: each threshold is an operating point.
+// speed/accuracy curve: each threshold is an operating point. The same model
+// also answers under two peers' exit rules, each its own curve: entropy below
+// a threshold (DeeBERT) and patience (PABEE). Their papers train differently
+// (DeeBERT in two stages, PABEE with loss weights rising by depth); here all
+// rules share the paper's jointly trained, calibrated model, so the curves
+// compare the rules alone.
 #include <cstdio>
 
 #include "greenbench/registry.h"
@@ -14,9 +19,18 @@ namespace {
 class EarlyExit : public ExitClassifierMethod {
  public:
   std::vector<OperatingPoint> operating_points() const override {
+    // Confidence last: its t=1.00 (every instance to the last layer) is the headline.
     std::vector<OperatingPoint> points;
+    char name[32];
+    for (double h : entropy_thresholds_) {
+      std::snprintf(name, sizeof name, "H<%.2f", h);
+      points.push_back({name, {{"rule", "entropy"}, {"threshold", h}}});
+    }
+    for (int p : patience_) {
+      std::snprintf(name, sizeof name, "patience=%d", p);
+      points.push_back({name, {{"rule", "patience"}, {"patience", p}}});
+    }
     for (double t : thresholds_) {
-      char name[32];
       std::snprintf(name, sizeof name, "t=%.2f", t);
       points.push_back({name, {{"threshold", t}}});
     }
@@ -24,8 +38,17 @@ class EarlyExit : public ExitClassifierMethod {
   }
 
   void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {
-    ConfidenceRule rule(point.setting.at("threshold").get<double>());
-    predict_with_rule(batch, rule, out);
+    const std::string rule = point.setting.value("rule", "confidence");
+    if (rule == "entropy") {
+      EntropyRule entropy(point.setting.at("threshold").get<double>());
+      predict_with_rule(batch, entropy, out);
+    } else if (rule == "patience") {
+      PatienceRule patience(point.setting.at("patience").get<int>(), batch.input.input_ids.size(0));
+      predict_with_rule(batch, patience, out);
+    } else {
+      ConfidenceRule confidence(point.setting.at("threshold").get<double>());
+      predict_with_rule(batch, confidence, out);
+    }
   }
 
   nlohmann::json analyse(const EncodedSet& test) override { return exit_analysis(model_, test); }
@@ -34,6 +57,10 @@ class EarlyExit : public ExitClassifierMethod {
   void configure(const nlohmann::json& config) override {
     thresholds_ = config.at("thresholds").get<std::vector<double>>();
     if (thresholds_.empty()) throw Error("early_exit: 'thresholds' is empty");
+    entropy_thresholds_ = config.value("entropy_thresholds", std::vector<double>{});
+    patience_ = config.value("patience", std::vector<int>{});
+    for (int p : patience_)
+      if (p < 0) throw Error("early_exit: 'patience' values must be 0 or more, got " + std::to_string(p));
   }
 
   BertConfig shape(const MethodContext& context) const override {
@@ -50,7 +77,8 @@ class EarlyExit : public ExitClassifierMethod {
   }
 
  private:
-  std::vector<double> thresholds_;
+  std::vector<double> thresholds_, entropy_thresholds_;
+  std::vector<int> patience_;
 };
 
 }  // namespace
@@ -59,7 +87,9 @@ void register_method_early_exit(MethodRegistry& registry) {
   registry.add({"early_exit", "method",
                 "Schwartz et al. 2020: exits at several layers, calibrated, leave at the first confident one",
                 {{"exit_layers", "all"},
-                 {"thresholds", {0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0}}},
+                 {"thresholds", {0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0}},
+                 {"entropy_thresholds", {0.05, 0.1, 0.2, 0.3, 0.45, 0.6}},
+                 {"patience", {0, 1, 2, 3}}},
                 [] { return std::make_unique<EarlyExit>(); }});
 }
 
