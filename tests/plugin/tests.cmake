@@ -1,6 +1,6 @@
 # Plugin tests. The loader's refusals, each with its reason, and a good plugin
 # registering and running, on tiny MODULE libraries built here that stand in
-# for plugins; what the registry accepts.
+# for plugins; what the registry accepts; the CLI's --plugin.
 set(plugin_dir ${CMAKE_CURRENT_SOURCE_DIR}/plugin)
 
 # This greenbench's plugin API version, for the hand-written entry points of
@@ -22,6 +22,7 @@ endforeach()
 
 greenbench_test(test_plugin SOURCES
   ${plugin_dir}/test_plugin_loader.cpp
+  ${plugin_dir}/test_plugin_cli.cpp
   ${plugin_dir}/test_method_rules.cpp
   LIBS greenbench_methods)
 # The plugins resolve greenbench's symbols from the process that loads them.
