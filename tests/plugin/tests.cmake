@@ -1,6 +1,8 @@
 # Plugin tests. The loader's refusals, each with its reason, and a good plugin
 # registering and running, on tiny MODULE libraries built here that stand in
-# for plugins; what the registry accepts; the CLI's --plugin.
+# for plugins; the CLI's --plugin. And one end-to-end test of what CI needs:
+# install this build, build examples/plugin against the installed package
+# alone, run its method through `greenbench run`.
 set(plugin_dir ${CMAKE_CURRENT_SOURCE_DIR}/plugin)
 
 # This greenbench's plugin API version, for the hand-written entry points of
@@ -33,3 +35,9 @@ foreach(p ${test_plugins})
   target_compile_definitions(test_plugin PRIVATE ${macro}="$<TARGET_FILE:${p}>")
 endforeach()
 
+# End to end, as CI runs it; labelled so `ctest -L e2e` picks it alone.
+add_test(NAME plugin_example_end_to_end
+  COMMAND bash ${plugin_dir}/example_plugin_end_to_end.sh
+          ${CMAKE_COMMAND} ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/examples/plugin ${CMAKE_GENERATOR}
+          ${CMAKE_CXX_COMPILER})
+set_tests_properties(plugin_example_end_to_end PROPERTIES LABELS "e2e;plugin;install" TIMEOUT 900)
