@@ -1,7 +1,8 @@
 // The greenbench binary as a user meets it: --help lists the subcommands,
-// `methods` lists the built-in methods, and `run` on a missing data folder
-// fails saying where it looked and how to fetch the data. Skipped (with a
-// warning) when the greenbench target has not been built.
+// `methods` lists every folder under methods/ and baselines/ with its family,
+// and `run` on a missing data folder fails saying where it looked and how to
+// fetch the data. Skipped (with a warning) when the greenbench target has not
+// been built.
 #include <sys/wait.h>
 #include <torch/torch.h>
 // LibTorch's logging defines a one-argument CHECK; Catch's must win.
@@ -14,7 +15,9 @@
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
+#include <utility>
 
 #include "core_fixtures.h"
 
@@ -68,6 +71,26 @@ TEST_CASE("greenbench methods lists standard, truncated and early_exit", "[cli]"
   INFO(r.output);
   CHECK(r.status == 0);
   for (const char* name : {"standard", "truncated", "early_exit"}) CHECK_THAT(r.output, Contains(name));
+}
+
+TEST_CASE("greenbench methods lists every folder under methods/ and baselines/ with its family", "[cli]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  Result r = run_greenbench("methods", cwd.path());
+  INFO(r.output);
+  REQUIRE(r.status == 0);
+  int folders = 0;
+  for (const auto& [dir, family] : {std::pair<std::string, std::string>{"methods", "method"}, {"baselines", "baseline"}}) {
+    for (const auto& entry : fs::directory_iterator(fs::path(GREENBENCH_SOURCE_DIR) / dir)) {
+      if (!entry.is_directory() || !fs::exists(entry.path() / "CMakeLists.txt")) continue;
+      const std::string name = entry.path().filename().string();
+      INFO(dir << "/" << name);
+      ++folders;
+      // Its own row: the name, then its family.
+      CHECK(std::regex_search(r.output, std::regex("(^|\n)" + name + " +" + family + " ")));
+    }
+  }
+  CHECK(folders >= 3);
 }
 
 TEST_CASE("greenbench run on a missing data folder fails naming the path and the fetch command", "[cli]") {

@@ -1,6 +1,7 @@
 // The method registry. Built-in methods are registered by explicit calls from
 // a generated file (cmake/GreenbenchMethods.cmake), never by static
-// initialisers the linker could drop.
+// initialisers the linker could drop; out-of-tree ones by plugins
+// (greenbench/plugin.h) loaded with --plugin.
 #pragma once
 
 #include <functional>
@@ -23,14 +24,23 @@ struct MethodInfo {
 
 class MethodRegistry {
  public:
-  /// Throws greenbench::Error on a duplicate name.
-  void add(MethodInfo info);
+  /// `origin` says where the method comes from: empty for a built-in one, else
+  /// the plugin file. Throws greenbench::Error on a duplicate name (naming
+  /// both origins) and on an entry the harness cannot use: a name that is not
+  /// lower-case letters, digits and '_' starting with a letter (it becomes
+  /// part of record file names), a family other than "method" or "baseline",
+  /// defaults that are not a JSON object, or no `make`.
+  void add(MethodInfo info, std::string origin = "");
   /// Throws greenbench::Error listing the known names.
   const MethodInfo& get(const std::string& name) const;
+  /// Where `name` comes from: empty for a built-in method, else the plugin
+  /// file. Throws like get().
+  const std::string& origin(const std::string& name) const;
   const std::vector<MethodInfo>& all() const { return methods_; }
 
  private:
   std::vector<MethodInfo> methods_;
+  std::vector<std::string> origins_;  ///< parallel to methods_
 };
 
 /// Generated: calls every built-in folder's register_method_<name>.

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/bench.h"
 #include "cli/env_command.h"
@@ -15,6 +17,7 @@
 #include "greenbench/task.h"
 #include "measure/blas_info.h"
 #include "run/build_info.h"
+#include "run/plugin_loader.h"
 #include "util/error.h"
 #include "util/progress.h"
 
@@ -45,6 +48,8 @@ int list_methods() {
   for (const auto& m : method_registry().all()) {
     std::printf("%-12s %-9s %s\n", m.name.c_str(), m.family.c_str(), m.description.c_str());
     std::printf("%-12s %-9s defaults: %s\n", "", "", m.default_config.dump().c_str());
+    const std::string& origin = method_registry().origin(m.name);
+    if (!origin.empty()) std::printf("%-12s %-9s from plugin: %s\n", "", "", origin.c_str());
   }
   return 0;
 }
@@ -69,6 +74,14 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", build_info().version + " (" + build_info().git_commit.substr(0, 12) + ")");
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "no progress bars");
+  std::vector<std::string> plugins;
+  app.add_option("--plugin", plugins,
+                 "load the methods of a plugin (a .so built against this greenbench's installed package; see "
+                 "docs/submit-a-method.md) before the subcommand runs; repeatable")
+      ->type_name("PATH")
+      ->allow_extra_args(false);
+  // So that `greenbench run TASK METHOD --plugin PATH` works as well as `greenbench --plugin PATH run ...`.
+  app.fallthrough();
 
   std::string data_flag;
   auto* tasks_cmd = app.add_subcommand("tasks", "list the tasks and which of their splits the data folder has");
@@ -148,6 +161,7 @@ int main(int argc, char** argv) {
   ProgressBar::set_enabled(!quiet);
 
   try {
+    for (const auto& path : plugins) load_plugin(path, method_registry());
     if (tasks_cmd->parsed()) return list_tasks(data_flag);
     if (app.got_subcommand("methods")) return list_methods();
     if (env_cmd->parsed()) return print_env(env_json);

@@ -3,12 +3,40 @@
 #include "util/error.h"
 
 namespace greenbench {
+namespace {
 
-void MethodRegistry::add(MethodInfo info) {
-  for (const auto& m : methods_) {
-    if (m.name == info.name) throw Error("method '" + info.name + "' is registered twice");
+std::string describe_origin(const std::string& origin) {
+  return origin.empty() ? "built in" : "from plugin " + origin;
+}
+
+bool valid_name(const std::string& name) {
+  if (name.empty() || name[0] < 'a' || name[0] > 'z') return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void MethodRegistry::add(MethodInfo info, std::string origin) {
+  const std::string where = "method '" + info.name + "'" + (origin.empty() ? "" : " from plugin " + origin);
+  if (!valid_name(info.name))
+    throw Error(where + ": the name must be lower-case letters, digits and '_', starting with a letter");
+  if (info.family != "method" && info.family != "baseline")
+    throw Error(where + ": family is '" + info.family + "'; expected 'method' or 'baseline'");
+  if (!info.default_config.is_object())
+    throw Error(where + ": default settings must be a JSON object, got " + info.default_config.dump());
+  if (!info.make) throw Error(where + ": no make function");
+  for (size_t i = 0; i < methods_.size(); ++i) {
+    if (methods_[i].name != info.name) continue;
+    std::string message = "method '" + info.name + "' is registered twice";
+    if (!origins_[i].empty() || !origin.empty())
+      message += ": first " + describe_origin(origins_[i]) + ", then " + describe_origin(origin);
+    throw Error(message);
   }
   methods_.push_back(std::move(info));
+  origins_.push_back(std::move(origin));
 }
 
 const MethodInfo& MethodRegistry::get(const std::string& name) const {
@@ -17,7 +45,13 @@ const MethodInfo& MethodRegistry::get(const std::string& name) const {
     if (m.name == name) return m;
     known += (known.empty() ? "" : ", ") + m.name;
   }
-  throw Error("unknown method '" + name + "'; known methods: " + known + " (see `greenbench methods`)");
+  throw Error("unknown method '" + name + "'; known methods: " + known +
+              " (see `greenbench methods`; a plugin's methods are known once it is loaded with --plugin PATH)");
+}
+
+const std::string& MethodRegistry::origin(const std::string& name) const {
+  const MethodInfo& info = get(name);
+  return origins_[static_cast<size_t>(&info - methods_.data())];
 }
 
 }  // namespace greenbench

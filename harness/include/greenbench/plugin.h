@@ -1,0 +1,42 @@
+// The out-of-tree plugin ABI. A plugin is a shared library built against the
+// installed greenbench headers; it writes, once, in one source file,
+//
+//   void register_my_methods(greenbench::MethodRegistry& registry) { registry.add({...}); }
+//   GREENBENCH_PLUGIN(register_my_methods)
+//
+// and is loaded with `greenbench --plugin path.so`. The loader
+// (run/plugin_loader.h) asks the plugin which API version it was compiled
+// against before calling anything else, and refuses a mismatch: Method and
+// MethodRegistry are C++ classes, so a plugin built against other headers
+// would call into the wrong layout.
+#pragma once
+
+#include "greenbench/registry.h"
+
+/// The plugin API this greenbench speaks. Bumped whenever a change to the
+/// installed headers breaks plugins built against the old ones (a Method
+/// virtual added or reordered, a struct the plugin sees changing layout).
+#define GREENBENCH_PLUGIN_API_VERSION 1
+
+namespace greenbench {
+
+/// The unmangled (extern "C") names the loader looks up.
+inline constexpr const char* kPluginApiVersionSymbol = "greenbench_plugin_api_version";
+inline constexpr const char* kPluginRegisterSymbol = "greenbench_plugin_register";
+
+using PluginApiVersionFunction = int (*)();
+using PluginRegisterFunction = void (*)(MethodRegistry&);
+
+}  // namespace greenbench
+
+/// Defines the plugin's two entry points; `register_function` is a function
+/// `void(greenbench::MethodRegistry&)` that adds the plugin's methods. Use once
+/// per plugin. Default visibility, so they stay visible under -fvisibility=hidden.
+#define GREENBENCH_PLUGIN(register_function)                                                     \
+  extern "C" __attribute__((visibility("default"))) int greenbench_plugin_api_version() {        \
+    return GREENBENCH_PLUGIN_API_VERSION;                                                        \
+  }                                                                                              \
+  extern "C" __attribute__((visibility("default"))) void greenbench_plugin_register(             \
+      ::greenbench::MethodRegistry& registry) {                                                  \
+    register_function(registry);                                                                 \
+  }

@@ -1,0 +1,93 @@
+#include "run/plugin_loader.h"
+
+#include <dlfcn.h>
+
+#include <exception>
+#include <filesystem>
+
+#include "greenbench/plugin.h"
+#include "util/error.h"
+
+namespace greenbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string last_dl_error() {
+  const char* text = dlerror();
+  return text ? text : "no reason given";
+}
+
+// Looks `name` up in the plugin itself; null when it does not define it.
+void* find_symbol(void* handle, const char* name) {
+  dlerror();  // clears an earlier error, so a null result is read correctly
+  return dlsym(handle, name);
+}
+
+}  // namespace
+
+LoadedPlugin load_plugin(const std::string& path, MethodRegistry& registry) {
+  // Absolute, so that dlopen opens this file and never searches the library path.
+  const std::string file = fs::absolute(path).lexically_normal().string();
+  const std::string who = "plugin " + file + ": ";
+  std::error_code ec;
+  if (!fs::exists(file, ec)) throw Error(who + "no such file");
+  if (fs::is_directory(file, ec)) throw Error(who + "is a folder; expected a shared library (.so)");
+
+  // RTLD_NOW: a plugin needing a symbol this greenbench lacks fails here, not
+  // mid-run. RTLD_LOCAL: two plugins' own symbols cannot collide. The handle
+  // is never closed, on success (the methods' code lives in it) or refusal
+  // (closing a library whose static initialisers registered anything with
+  // LibTorch can leave dangling entries behind).
+  void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const std::string reason = last_dl_error();
+    std::string message = who + "cannot be loaded as a shared library: " + reason;
+    if (reason.find("undefined symbol") != std::string::npos)
+      message += " (it was built against another greenbench, or against LibTorch of another version; rebuild it "
+                 "against this one)";
+    throw Error(message);
+  }
+
+  auto* version = reinterpret_cast<PluginApiVersionFunction>(find_symbol(handle, kPluginApiVersionSymbol));
+  if (!version)
+    throw Error(who + "not a greenbench plugin: no " + kPluginApiVersionSymbol +
+                " (a plugin defines it with GREENBENCH_PLUGIN(...) from greenbench/plugin.h)");
+  const int plugin_version = version();
+  if (plugin_version != GREENBENCH_PLUGIN_API_VERSION)
+    throw Error(who + "built for plugin API " + std::to_string(plugin_version) + ", this greenbench speaks " +
+                std::to_string(GREENBENCH_PLUGIN_API_VERSION) + "; rebuild it against this greenbench");
+  auto* register_methods = reinterpret_cast<PluginRegisterFunction>(find_symbol(handle, kPluginRegisterSymbol));
+  if (!register_methods)
+    throw Error(who + "not a greenbench plugin: no " + kPluginRegisterSymbol +
+                " (a plugin defines it with GREENBENCH_PLUGIN(...) from greenbench/plugin.h)");
+
+  // The plugin registers into a registry of its own first, so that a refusal
+  // leaves `registry` as it was.
+  MethodRegistry staged;
+  try {
+    register_methods(staged);
+  } catch (const std::exception& e) {
+    throw Error(who + "its registration failed: " + e.what());
+  } catch (...) {
+    throw Error(who + "its registration failed with an exception that is not a std::exception");
+  }
+  if (staged.all().empty()) throw Error(who + "registered no methods");
+  for (const auto& info : staged.all()) {
+    for (const auto& existing : registry.all()) {
+      if (existing.name != info.name) continue;
+      const std::string& origin = registry.origin(info.name);
+      throw Error(who + "its method '" + info.name + "' clashes with the one already registered " +
+                  (origin.empty() ? "(built in)" : "from plugin " + origin) + "; rename it in the plugin");
+    }
+  }
+
+  LoadedPlugin loaded{file, {}};
+  for (const auto& info : staged.all()) {
+    loaded.methods.push_back(info.name);
+    registry.add(info, file);
+  }
+  return loaded;
+}
+
+}  // namespace greenbench

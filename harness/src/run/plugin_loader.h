@@ -1,0 +1,29 @@
+// Loads out-of-tree methods: a shared library built against the installed
+// greenbench headers that defines GREENBENCH_PLUGIN(...) (greenbench/plugin.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "greenbench/registry.h"
+
+namespace greenbench {
+
+/// What a loaded plugin added.
+struct LoadedPlugin {
+  std::string path;                  ///< absolute path of the file loaded
+  std::vector<std::string> methods;  ///< the names it registered, in its order
+};
+
+/// Opens the plugin at `path`, checks its API version and adds its methods to
+/// `registry`, each marked as coming from it (MethodRegistry::origin). All or
+/// nothing: on refusal `registry` is unchanged. Throws greenbench::Error
+/// naming the file and why: no such file, not a loadable shared library (the
+/// loader's own text), not a greenbench plugin (a symbol missing), built for
+/// another plugin API version, its registration failing, no methods, or a
+/// method that is malformed or whose name is already registered.
+///
+/// A loaded plugin is never unloaded: its methods' code lives in it.
+LoadedPlugin load_plugin(const std::string& path, MethodRegistry& registry);
+
+}  // namespace greenbench
