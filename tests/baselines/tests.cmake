@@ -2,5 +2,6 @@
 # n-grams and the other exit rules, on tiny models and fixtures (one thread).
 greenbench_test(test_baselines SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/baselines/test_quantize.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/baselines/test_bow.cpp
   LIBS greenbench_methods)
-target_include_directories(test_baselines PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/core)
+target_include_directories(test_baselines PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/core ${CMAKE_SOURCE_DIR})

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -16,6 +17,13 @@
 
 namespace greenbench {
 
+/// A trained model a method builds on (quantize, prune, a distillation teacher).
+struct BaseModel {
+  BertClassifier model{nullptr};     ///< the method's own copy, free to change
+  std::vector<double> temperatures;  ///< one per exit, as calibrated
+  nlohmann::json provenance;         ///< the run that trained it and what that cost
+};
+
 /// What the harness hands a method to train on.
 struct MethodContext {
   std::string task_name;
@@ -24,6 +32,11 @@ struct MethodContext {
   BertConfig model_config;     ///< the suite's backbone shape (size, vocab, labels); exits are the method's to set
   TrainOptions train_options;  ///< the suite's defaults; a method may override from its config
   nlohmann::json config;       ///< the method's own settings (defaults merged in)
+  /// The standard model (one exit, last layer) trained with the suite's
+  /// settings on this task: trained on first call, then shared by every
+  /// method in the process that builds on it. Its cost stays in its own
+  /// record; the provenance says which.
+  std::function<BaseModel()> standard_model;
 };
 
 /// One instance's answer and the path it took through the model.

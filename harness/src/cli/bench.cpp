@@ -48,22 +48,37 @@ void apply_bench_preset(const std::string& preset, RunSettings& s) {
 }
 
 namespace {
+// The efficient baselines after standard, early exit and truncated, each
+// with the settings the bench runs it at.
+std::vector<std::pair<std::string, nlohmann::json>> bench_baselines(int layers) {
+  (void)layers;
+  return {{"quantize", nlohmann::json::object()}, {"bow", nlohmann::json::object()}};
+}
+
 // A run whose record already exists (same config hash) is read back, not
-// redone, so an interrupted bench resumes where it stopped.
+// redone, so an interrupted bench resumes where it stopped. The standard
+// model stays in `prepared` for the methods that build on it (quantize,
+// prune, distillation); when its record is reused, its checkpoint is loaded
+// if there is one, else those methods train it again inside their own runs.
 nlohmann::json run_or_reuse(PreparedTask& prepared, const std::string& method, const nlohmann::json& config,
                             const RunSettings& s, const std::string& checkpoint_dir) {
   const std::string hash = run_config_hash(prepared, method, merged_method_config(method, config), s);
   const std::string path = record_path(prepared.task->name(), method, hash, s);
+  const std::string checkpoint = checkpoint_dir.empty() ? "" : checkpoint_dir + "/" + prepared.task->name() + "/" + method + "-" + hash;
+  const bool shared_standard = method == "standard" && config.empty();
   if (std::filesystem::exists(path)) {
     std::fprintf(stderr, "%s %s: reusing %s\n", prepared.task->name().c_str(), method.c_str(), path.c_str());
     nlohmann::json record = nlohmann::json::parse(read_file(path));
     record["path"] = path;
+    if (shared_standard && !checkpoint.empty() && std::filesystem::exists(checkpoint + "/run.json"))
+      prepared.standard = std::make_shared<TrainedMethod>(load_trained(checkpoint));
     return record;
   }
-  if (checkpoint_dir.empty()) return run_method(prepared, method, config, s);
-  TrainedMethod trained = train_method(prepared, method, config, s);
-  save_trained(prepared, trained, s, checkpoint_dir + "/" + prepared.task->name() + "/" + method + "-" + hash);
-  return evaluate_method(prepared, trained, s);
+  auto trained = std::make_shared<TrainedMethod>(train_method(prepared, method, config, s));
+  if (!checkpoint.empty()) save_trained(prepared, *trained, s, checkpoint);
+  nlohmann::json record = evaluate_method(prepared, *trained, s);
+  if (shared_standard) prepared.standard = trained;
+  return record;
 }
 }  // namespace
 
@@ -79,6 +94,8 @@ std::vector<nlohmann::json> run_bench(const std::vector<std::string>& tasks, con
     const int layers = records.back()["model"]["config"]["num_hidden_layers"].get<int>();
     nlohmann::json early_exit = run_or_reuse(prepared, "early_exit", nlohmann::json::object(), s, checkpoint_dir);
     for (int k = 1; k < layers; ++k) records.push_back(run_or_reuse(prepared, "truncated", {{"layers", k}}, s, checkpoint_dir));
+    for (const auto& [baseline, config] : bench_baselines(layers))
+      records.push_back(run_or_reuse(prepared, baseline, config, s, checkpoint_dir));
     records.push_back(std::move(early_exit));
     std::printf("%s\n", format_task_table(name, records).c_str());
     std::fflush(stdout);
@@ -88,11 +105,17 @@ std::vector<nlohmann::json> run_bench(const std::vector<std::string>& tasks, con
 }
 
 std::string format_task_table(const std::string& task, const std::vector<nlohmann::json>& records) {
-  double base_flops = 0, base_wall = 0;
+  double base_flops = 0, base_wall = 0, base_latency = 0;
+  // Median batch-1 latency of a point, in ms; 0 when it was not measured.
+  auto latency_ms = [](const nlohmann::json& point) {
+    const auto& l = point.value("latency_batch1", nlohmann::json(nullptr));
+    return l.is_object() && l.contains("p50_seconds") ? 1000 * l["p50_seconds"].get<double>() : 0.0;
+  };
   for (const auto& r : records) {
     if (r["method"]["name"] == "standard") {
       base_flops = r["operating_points"].back()["flops_per_instance"].get<double>();
       base_wall = r["operating_points"].back()["ms_per_instance"].get<double>();
+      base_latency = latency_ms(r["operating_points"].back());
     }
   }
   std::ostringstream out;
@@ -101,17 +124,21 @@ std::string format_task_table(const std::string& task, const std::vector<nlohman
                 records.front()["task"]["roles"]["test"]["source"].get<std::string>().c_str(),
                 records.front()["task"]["roles"]["test"]["examples"].get<size_t>());
   out << line;
-  std::snprintf(line, sizeof line, "%-12s %-12s %9s %9s %12s %10s %10s\n", "method", "setting", "accuracy", "macro-F1",
-                "MFLOPs/inst", "x FLOPs", "x wall");
-  out << line << std::string(80, '-') << "\n";
+  std::snprintf(line, sizeof line, "%-12s %-14s %9s %9s %12s %8s %10s %8s %8s\n", "method", "setting", "accuracy",
+                "macro-F1", "MFLOPs/inst", "x FLOPs", "b1 p50 ms", "x b1", "x wall");
+  out << line << std::string(98, '-') << "\n";
   // f1 < 0 or ms <= 0: not measured for this row (the oracle is an analysis, not a run).
-  auto row = [&](const std::string& method, const std::string& setting, double acc, double f1, double flops, double ms) {
-    char f1_text[16] = "-", speed_flops[16] = "-", speed_wall[16] = "-";
+  // "x b1": speed-up of the median batch-1 latency; "x wall": of the batched pass.
+  auto row = [&](const std::string& method, const std::string& setting, double acc, double f1, double flops, double ms,
+                 double b1) {
+    char f1_text[16] = "-", speed_flops[16] = "-", speed_wall[16] = "-", b1_text[16] = "-", speed_b1[16] = "-";
     if (f1 >= 0) std::snprintf(f1_text, sizeof f1_text, "%.4f", f1);
     if (base_flops > 0 && flops > 0) std::snprintf(speed_flops, sizeof speed_flops, "%.2f", base_flops / flops);
     if (ms > 0 && base_wall > 0) std::snprintf(speed_wall, sizeof speed_wall, "%.2f", base_wall / ms);
-    std::snprintf(line, sizeof line, "%-12s %-12s %9.4f %9s %12.2f %10s %10s\n", method.c_str(), setting.c_str(), acc,
-                  f1_text, flops / 1e6, speed_flops, speed_wall);
+    if (b1 > 0) std::snprintf(b1_text, sizeof b1_text, "%.3f", b1);
+    if (b1 > 0 && base_latency > 0) std::snprintf(speed_b1, sizeof speed_b1, "%.2f", base_latency / b1);
+    std::snprintf(line, sizeof line, "%-12s %-14s %9.4f %9s %12.2f %8s %10s %8s %8s\n", method.c_str(),
+                  setting.c_str(), acc, f1_text, flops / 1e6, speed_flops, b1_text, speed_b1, speed_wall);
     out << line;
   };
   for (const auto& r : records) {
@@ -119,11 +146,11 @@ std::string format_task_table(const std::string& task, const std::vector<nlohman
     for (const auto& p : r["operating_points"]) {
       std::string setting = p["name"];
       if (method == "truncated") setting = "k=" + std::to_string(r["method"]["config"]["layers"].get<int>());
-      row(method, setting, p["accuracy"], p["macro_f1"], p["flops_per_instance"], p["ms_per_instance"]);
+      row(method, setting, p["accuracy"], p["macro_f1"], p["flops_per_instance"], p["ms_per_instance"], latency_ms(p));
     }
     if (r["analysis"].contains("oracle")) {
       const auto& o = r["analysis"]["oracle"];
-      row(method, "oracle", o["accuracy"], -1, o["flops_per_instance"], 0);
+      row(method, "oracle", o["accuracy"], -1, o["flops_per_instance"], 0, 0);
     }
   }
   return out.str();

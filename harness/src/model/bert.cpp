@@ -176,4 +176,15 @@ int64_t BertClassifierImpl::parameter_count() const {
   return n;
 }
 
+BertClassifier clone_classifier(const BertClassifier& source) {
+  BertClassifier copy(source->config);
+  torch::NoGradGuard no_grad;
+  auto from = source->named_parameters();
+  for (auto& item : copy->named_parameters()) item.value().copy_(from[item.key()]);
+  auto from_buffers = source->named_buffers();
+  for (auto& item : copy->named_buffers()) item.value().copy_(from_buffers[item.key()]);
+  copy->eval();
+  return copy;
+}
+
 }  // namespace greenbench

@@ -120,4 +120,7 @@ struct BertClassifierImpl : torch::nn::Module {
 };
 TORCH_MODULE(BertClassifier);
 
+/// A deep copy: the same config, parameters and buffers, in eval mode.
+BertClassifier clone_classifier(const BertClassifier& source);
+
 }  // namespace greenbench

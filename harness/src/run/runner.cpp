@@ -14,6 +14,7 @@
 #include "measure/latency.h"
 #include "measure/papi_counters.h"
 #include "measure/provenance.h"
+#include "model/exit_classifier_method.h"
 #include "run/build_info.h"
 #include "run/phase_meters.h"
 #include "train/precision.h"
@@ -261,7 +262,8 @@ TrainedMethod train_method(PreparedTask& p, const std::string& method_name, cons
   TrainOptions train_options = s.train;
   train_options.progress_label = p.task->name() + " " + method_name + " train";
   MethodContext context{p.task->name(), p.train, p.calibration,
-                        s.backbone(num_labels, p.tokenizer->vocab().size()), train_options, t.config};
+                        s.backbone(num_labels, p.tokenizer->vocab().size()), train_options, t.config, {}};
+  context.standard_model = [&p, &s] { return shared_standard_model(p, s); };
   t.config_hash = run_config_hash(p, method_name, t.config, s);
   PhaseMeters meters(energy_options(s.measure));
   meters.start();
@@ -274,6 +276,27 @@ TrainedMethod train_method(PreparedTask& p, const std::string& method_name, cons
   t.training["train_and_calibrate_seconds"] = t.training["meters"]["time"]["wall_seconds"].get<double>() +
                                               t.training["calibration_meters"]["time"]["wall_seconds"].get<double>();
   return t;
+}
+
+BaseModel shared_standard_model(PreparedTask& p, const RunSettings& s) {
+  const bool trained_here = !p.standard;
+  if (trained_here) {
+    std::fprintf(stderr, "%s: training the standard model that other methods build on\n", p.task->name().c_str());
+    p.standard = std::make_shared<TrainedMethod>(train_method(p, "standard", nlohmann::json::object(), s));
+  }
+  auto* engine = dynamic_cast<ExitClassifierMethod*>(p.standard->method.get());
+  if (!engine) throw Error("the standard method is not built on the exit-classifier engine");
+  BaseModel base;
+  base.model = clone_classifier(engine->model());
+  base.temperatures = engine->temperatures();
+  base.provenance = {{"method", "standard"},
+                     {"config_hash", p.standard->config_hash},
+                     {"record", record_path(p.task->name(), "standard", p.standard->config_hash, s)},
+                     {"train_and_calibrate_seconds", p.standard->training.value("train_and_calibrate_seconds", 0.0)},
+                     {"trained_inside_this_run", trained_here},
+                     {"note", trained_here ? "trained inside this run's training phase, whose meters include its cost"
+                                           : "trained by an earlier run in this process; its cost is in that run's record"}};
+  return base;
 }
 
 nlohmann::json run_method(PreparedTask& p, const std::string& method_name, const nlohmann::json& config,

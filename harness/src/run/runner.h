@@ -62,6 +62,9 @@ struct PreparedTask {
   std::unique_ptr<BertTokenizer> tokenizer;
   EncodedSet train, calibration, test;
   nlohmann::json info;  ///< the record's "task" block
+  /// The standard model trained on this task in this process, shared with
+  /// methods that build on it (MethodContext::standard_model).
+  std::shared_ptr<struct TrainedMethod> standard;
 };
 
 PreparedTask prepare_task(const std::string& task_name, const RunSettings& settings);
@@ -90,6 +93,10 @@ nlohmann::json merged_method_config(const std::string& method_name, const nlohma
 /// Trains and calibrates one method; `config` is merged over its defaults.
 TrainedMethod train_method(PreparedTask& prepared, const std::string& method_name, const nlohmann::json& config,
                            const RunSettings& settings);
+
+/// The standard model of this task and settings for methods that build on
+/// it: trained on first use and kept in `prepared`, then copied per caller.
+BaseModel shared_standard_model(PreparedTask& prepared, const RunSettings& settings);
 
 /// Evaluates every operating point on the test role; writes and returns the record.
 nlohmann::json evaluate_method(PreparedTask& prepared, TrainedMethod& trained, const RunSettings& settings);
