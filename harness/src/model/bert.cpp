@@ -1,6 +1,8 @@
 #include "model/bert.h"
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace greenbench {
 namespace {
@@ -156,18 +158,28 @@ torch::Tensor BertClassifierImpl::exit_logits(int exit_index, const torch::Tenso
 }
 
 std::vector<torch::Tensor> BertClassifierImpl::forward(const ModelInput& input) {
+  return forward_with(input, ForwardOptions{}).logits;
+}
+
+ForwardResult BertClassifierImpl::forward_with(const ModelInput& input, const ForwardOptions& options) {
+  if (!options.skip_layers.empty() && static_cast<int>(options.skip_layers.size()) != config.num_hidden_layers) {
+    throw std::invalid_argument("skip_layers has " + std::to_string(options.skip_layers.size()) + " entries for " +
+                                std::to_string(config.num_hidden_layers) + " layers");
+  }
   auto hidden = bert->embed(input.input_ids, input.token_type_ids);
   auto bias = BertModelImpl::mask_bias(input.attention_mask);
-  std::vector<torch::Tensor> logits;
+  ForwardResult result;
   size_t next_exit = 0;
   for (int layer = 0; layer < config.num_hidden_layers; ++layer) {
-    hidden = bert->run_layer(layer, hidden, bias);
+    const bool skipped = !options.skip_layers.empty() && options.skip_layers[static_cast<size_t>(layer)];
+    if (!skipped) hidden = bert->run_layer(layer, hidden, bias);
+    if (options.keep_hidden) result.hidden.push_back(hidden);
     if (next_exit < config.exit_layers.size() && config.exit_layers[next_exit] == layer) {
-      logits.push_back(exit_logits(static_cast<int>(next_exit), hidden, input.attention_mask));
+      result.logits.push_back(exit_logits(static_cast<int>(next_exit), hidden, input.attention_mask));
       ++next_exit;
     }
   }
-  return logits;
+  return result;
 }
 
 int64_t BertClassifierImpl::parameter_count() const {

@@ -104,11 +104,27 @@ struct ModelInput {
   torch::Tensor input_ids, token_type_ids, attention_mask;
 };
 
+/// Training-time variations of a forward pass.
+struct ForwardOptions {
+  /// LayerDrop: where skip_layers[i] is true, layer i is not run and its input
+  /// passes on unchanged. Empty: every layer runs.
+  std::vector<bool> skip_layers;
+  /// Return every layer's output (hidden-state losses in distillation).
+  bool keep_hidden = false;
+};
+
+struct ForwardResult {
+  std::vector<torch::Tensor> logits;  ///< every exit, in exit order
+  std::vector<torch::Tensor> hidden;  ///< each layer's output [B,S,H], when keep_hidden (a skipped layer: its input)
+};
+
 /// BERT with a linear classifier over the pooled summary at each exit layer.
 struct BertClassifierImpl : torch::nn::Module {
   explicit BertClassifierImpl(const BertConfig& config);
   /// Logits of every exit, in exit order (training, analysis).
   std::vector<torch::Tensor> forward(const ModelInput& input);
+  /// forward() with layers skipped or hidden states kept.
+  ForwardResult forward_with(const ModelInput& input, const ForwardOptions& options);
   /// Logits [B,C] of exit `exit_index` from that layer's hidden states.
   torch::Tensor exit_logits(int exit_index, const torch::Tensor& hidden, const torch::Tensor& attention_mask);
   int num_exits() const { return static_cast<int>(config.exit_layers.size()); }

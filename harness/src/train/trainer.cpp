@@ -6,6 +6,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 #include "train/fused_adamw.h"
 #include "train/precision.h"
@@ -29,7 +32,7 @@ bool skips_weight_decay(const std::string& name) {
 }  // namespace
 
 nlohmann::json TrainOptions::to_json() const {
-  return {{"epochs", epochs},
+  nlohmann::json j = {{"epochs", epochs},
           {"batch_size", batch_size},
           {"learning_rate", learning_rate},
           {"warmup_fraction", warmup_fraction},
@@ -41,6 +44,10 @@ nlohmann::json TrainOptions::to_json() const {
           {"select_best_epoch", select_best_epoch},
           {"optimizer", "AdamW(0.9, 0.999, eps 1e-6)"},
           {"schedule", "linear warm-up, linear decay"}};
+  // Only when used: run settings hash these options, and records made before
+  // LayerDrop existed must keep their hashes.
+  if (layerdrop != 0) j["layerdrop"] = layerdrop;
+  return j;
 }
 
 void TrainOptions::update_from_json(const nlohmann::json& j) {
@@ -57,6 +64,8 @@ void TrainOptions::update_from_json(const nlohmann::json& j) {
   get("exit_loss_weights", exit_loss_weights);
   get("precision", precision);
   get("select_best_epoch", select_best_epoch);
+  get("layerdrop", layerdrop);
+  if (!(layerdrop >= 0 && layerdrop < 1)) throw std::invalid_argument("layerdrop must be in [0, 1), got " + std::to_string(layerdrop));
 }
 
 nlohmann::json TrainStats::to_json() const {
@@ -91,21 +100,41 @@ std::vector<double> exit_weights(const TrainOptions& options, int num_exits) {
 }
 }  // namespace
 
-TrainingStep::TrainingStep(BertClassifier& model, const TrainOptions& options, Precision precision)
+TrainingStep::TrainingStep(BertClassifier& model, const TrainOptions& options, Precision precision, LossHook hook)
     : model_(model),
       optimizer_(make_optimizer(model, options)),
       weights_(exit_weights(options, model->num_exits())),
       max_grad_norm_(options.max_grad_norm),
-      precision_(precision) {}
+      precision_(precision),
+      hook_(std::move(hook)),
+      layerdrop_(options.layerdrop),
+      layer_rng_(options.seed ^ 0x4c61796572447270ULL) {
+  if (!(layerdrop_ >= 0 && layerdrop_ < 1)) throw std::invalid_argument("layerdrop must be in [0, 1), got " + std::to_string(layerdrop_));
+}
+
+std::vector<bool> TrainingStep::draw_skipped_layers() {
+  if (layerdrop_ == 0) return {};
+  std::vector<bool> skip(static_cast<size_t>(model_->config.num_hidden_layers));
+  // 53 random bits to a double in [0, 1): the same draw with any standard library.
+  for (size_t i = 0; i < skip.size(); ++i) skip[i] = static_cast<double>(layer_rng_() >> 11) * 0x1.0p-53 < layerdrop_;
+  return skip;
+}
 
 double TrainingStep::run(const Batch& batch, double lr) {
   optimizer_.zero_grad();
   auto loss = torch::zeros({}, torch::kFloat);
   {
     AutocastScope autocast(precision_ == Precision::bf16);
-    auto logits = model_->forward(batch.input);
-    for (size_t e = 0; e < logits.size(); ++e) {
-      loss = loss + weights_[e] * torch::nn::functional::cross_entropy(logits[e].to(torch::kFloat), batch.labels);
+    ForwardOptions forward_options;
+    forward_options.skip_layers = draw_skipped_layers();
+    forward_options.keep_hidden = hook_.loss && hook_.needs_hidden;
+    ForwardResult result = model_->forward_with(batch.input, forward_options);
+    if (hook_.loss) {
+      loss = hook_.loss(batch, result).to(torch::kFloat);
+    } else {
+      for (size_t e = 0; e < result.logits.size(); ++e) {
+        loss = loss + weights_[e] * torch::nn::functional::cross_entropy(result.logits[e].to(torch::kFloat), batch.labels);
+      }
     }
   }
   loss.backward();
@@ -115,14 +144,14 @@ double TrainingStep::run(const Batch& batch, double lr) {
 }
 
 TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, const TrainOptions& options,
-                            const EncodedSet* selection) {
+                            const EncodedSet* selection, const LossHook& hook) {
   const Precision precision = resolve_precision(options.precision);
   ThreadLayoutScope layout(precision);
   torch::manual_seed(options.seed);
   std::mt19937_64 rng(options.seed);
   model->train();
 
-  TrainingStep step(model, options, precision);
+  TrainingStep step(model, options, precision, hook);
 
   const int whole_epochs = static_cast<int>(std::ceil(options.epochs));
   const int64_t steps_per_epoch = static_cast<int64_t>((train.size() + options.batch_size - 1) / options.batch_size);

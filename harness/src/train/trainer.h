@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -30,6 +32,10 @@ struct TrainOptions {
   /// Keep the weights of the epoch with the best mean exit accuracy on the
   /// selection set (the calibration role), when one is given.
   bool select_best_epoch = true;
+  /// LayerDrop (Fan et al. 2020): each training step skips each encoder layer
+  /// with this probability, drawn from a generator seeded by `seed`. 0: no
+  /// draws at all, so training is exactly the plain one.
+  double layerdrop = 0;
   std::string progress_label = "train";
 
   nlohmann::json to_json() const;
@@ -47,28 +53,42 @@ struct TrainStats {
   nlohmann::json to_json() const;
 };
 
+/// Replaces the multi-exit cross-entropy when set (distillation): the batch's
+/// loss from the model's forward result, called under the step's autocast.
+struct LossHook {
+  std::function<torch::Tensor(const Batch& batch, const ForwardResult& result)> loss;
+  bool needs_hidden = false;  ///< the forward result must carry every layer's output
+};
+
 /// One optimisation step at a time: the multi-exit loss (weighted sum of the
 /// exits' cross-entropies), backward, gradient clipping and AdamW, under bf16
 /// autocast when asked. The model must be in training mode.
 class TrainingStep {
  public:
-  TrainingStep(BertClassifier& model, const TrainOptions& options, Precision precision);
+  TrainingStep(BertClassifier& model, const TrainOptions& options, Precision precision, LossHook hook = {});
   /// Updates the model on `batch` at learning rate `lr`; returns the loss before the update.
   double run(const Batch& batch, double lr);
 
  private:
+  /// This step's LayerDrop draw (empty when layerdrop is 0).
+  std::vector<bool> draw_skipped_layers();
+
   BertClassifier model_;
   FusedAdamW optimizer_;
   std::vector<double> weights_;
   double max_grad_norm_;
   Precision precision_;
+  LossHook hook_;
+  double layerdrop_;
+  std::mt19937_64 layer_rng_;  // its own stream: LayerDrop leaves batch order and dropout untouched
 };
 
 /// Trains `model` in place. Deterministic for the same seed and thread count.
 /// With a `selection` set and options.select_best_epoch, the model ends with
 /// the weights of its best epoch on that set.
+/// `hook`, when set, replaces the multi-exit loss (see LossHook).
 TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, const TrainOptions& options,
-                            const EncodedSet* selection = nullptr);
+                            const EncodedSet* selection = nullptr, const LossHook& hook = {});
 
 /// Mean over exits of each exit's accuracy on `set` (eval mode, no grad).
 double mean_exit_accuracy(BertClassifier& model, const EncodedSet& set);
