@@ -1,0 +1,206 @@
+// distill: DistilBERT-style students (Sanh et al. 2019) of the shared standard
+// model. Each student depth is an operating point: a shallower model
+// initialised from evenly spaced teacher layers (model/layer_subset.h), trained
+// with the suite's optimiser, schedule, precision and best-epoch selection on
+// alpha * T^2 * KL(teacher || student at T) + (1 - alpha) * CE, plus an
+// optional hidden-state cosine loss against the teacher layers it came from;
+// then its own temperature is calibrated. Points run shallowest first, so the
+// headline (the last point) is the deepest student.
+#include <algorithm>
+#include <filesystem>
+
+#include "greenbench/registry.h"
+#include "model/checkpoint.h"
+#include "model/exit_inference.h"
+#include "model/layer_subset.h"
+#include "train/calibration.h"
+#include "train/distillation.h"
+#include "train/trainer.h"
+#include "util/error.h"
+#include "util/sha256.h"
+
+namespace greenbench {
+namespace {
+
+class Distill : public Method {
+ public:
+  nlohmann::json train(MethodContext& context) override {
+    configure(context.config);
+    BaseModel teacher = context.standard_model();
+    BertClassifier teacher_model = teacher.model;
+    teacher_model->eval();  // no dropout in the soft labels
+    resolve_depths(teacher_model->config.num_hidden_layers);
+    TrainOptions options = context.train_options;
+    if (context.config.contains("train")) options.update_from_json(context.config.at("train"));
+
+    students_.clear();
+    nlohmann::json per_student = nlohmann::json::array();
+    for (size_t i = 0; i < depths_.size(); ++i) {
+      BertClassifier student = layer_subset(teacher_model, kept_[i]);
+      TrainOptions student_options = options;
+      student_options.progress_label = options.progress_label + " k=" + std::to_string(depths_[i]);
+      TrainStats stats = train_classifier(student, context.train, student_options, &context.calibration,
+                                          loss_hook(teacher_model, kept_[i]));
+      students_.push_back(student);
+      per_student.push_back({{"layers", depths_[i]}, {"initialised_from_teacher_layers", kept_[i]}, {"train_stats", stats.to_json()}});
+    }
+    return {{"teacher", teacher.provenance},
+            {"distillation", {{"temperature", temperature_}, {"alpha", alpha_}, {"cosine_weight", cosine_weight_}}},
+            {"students", per_student},
+            {"train_options", options.to_json()}};
+  }
+
+  nlohmann::json calibrate(MethodContext& context) override {
+    auto labels = torch::tensor(context.calibration.labels, torch::kLong);
+    calibration_.clear();
+    temperatures_.clear();
+    nlohmann::json per_student = nlohmann::json::array();
+    for (size_t i = 0; i < students_.size(); ++i) {
+      calibration_.push_back(calibrate_exits(exit_logits_all(students_[i], context.calibration), labels).at(0));
+      temperatures_.push_back(calibration_.back().temperature);
+      per_student.push_back({{"layers", depths_[i]}, {"calibration", to_json({calibration_.back()})[0]}});
+    }
+    return {{"calibration_per_student", per_student}};
+  }
+
+  std::vector<OperatingPoint> operating_points() const override {
+    std::vector<OperatingPoint> points;
+    for (int d : depths_) points.push_back({"k=" + std::to_string(d), {{"layers", d}}});
+    return points;
+  }
+
+  void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {
+    const size_t i = index_of(point);
+    ConfidenceRule never_early(2.0);
+    predict_with_exits(students_.at(i), batch, {temperatures_.at(i)}, never_early, out);
+  }
+
+  ModelShape shape_at(const OperatingPoint& point) const override {
+    const BertClassifier& student = students_.at(index_of(point));
+    return ModelShape::of_bert(student->config, student->parameter_count());
+  }
+
+  /// One checkpoint folder per student; the returned sha256 covers them all.
+  std::string save(const std::string& dir) override {
+    Sha256 combined;
+    for (size_t i = 0; i < students_.size(); ++i) {
+      combined.update(save_checkpoint(students_[i], student_dir(dir, depths_[i]),
+                                      {{"temperatures", {temperatures_.at(i)}},
+                                       {"calibration", to_json({calibration_.at(i)})},
+                                       {"initialised_from_teacher_layers", kept_.at(i)}}));
+    }
+    return combined.hex_digest();
+  }
+
+  void load(const std::string& dir, const nlohmann::json& config) override {
+    configure(config);
+    students_.clear();
+    temperatures_.clear();
+    depths_.clear();
+    kept_.clear();
+    std::vector<int> depths = requested_;
+    if (depths.empty()) {
+      // The default depths depend on the teacher's: take the folders there are.
+      for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.is_directory() && name.rfind("student-k", 0) == 0) depths.push_back(std::stoi(name.substr(9)));
+      }
+      if (depths.empty()) throw Error(dir + ": no student-k* folders: not a distill checkpoint");
+    }
+    std::sort(depths.begin(), depths.end());
+    for (int d : depths) {
+      Checkpoint checkpoint = load_checkpoint(student_dir(dir, d));
+      if (checkpoint.config.num_hidden_layers != d) {
+        throw Error(student_dir(dir, d) + ": holds " + std::to_string(checkpoint.config.num_hidden_layers) + " layers");
+      }
+      checkpoint.model->eval();
+      students_.push_back(checkpoint.model);
+      depths_.push_back(d);
+      temperatures_.push_back(checkpoint.extra.at("temperatures").at(0).get<double>());
+      kept_.push_back(checkpoint.extra.at("initialised_from_teacher_layers").get<std::vector<int>>());
+    }
+  }
+
+ private:
+  static std::string student_dir(const std::string& dir, int depth) { return dir + "/student-k" + std::to_string(depth); }
+
+  void configure(const nlohmann::json& config) {
+    temperature_ = config.at("temperature").get<double>();
+    alpha_ = config.at("alpha").get<double>();
+    cosine_weight_ = config.at("cosine_weight").get<double>();
+    requested_ = config.at("depths").get<std::vector<int>>();
+    if (!(temperature_ > 0)) throw Error("distill: 'temperature' must be > 0, got " + std::to_string(temperature_));
+    if (!(alpha_ >= 0 && alpha_ <= 1)) throw Error("distill: 'alpha' must be in [0, 1], got " + std::to_string(alpha_));
+    if (!(cosine_weight_ >= 0)) throw Error("distill: 'cosine_weight' must be >= 0, got " + std::to_string(cosine_weight_));
+  }
+
+  // Depths from the config; empty: 1 .. half the teacher's layers (at least 1).
+  void resolve_depths(int teacher_layers) {
+    depths_ = requested_;
+    if (depths_.empty()) {
+      for (int d = 1; d <= std::max(1, teacher_layers / 2); ++d) depths_.push_back(d);
+    }
+    std::sort(depths_.begin(), depths_.end());
+    depths_.erase(std::unique(depths_.begin(), depths_.end()), depths_.end());
+    kept_.clear();
+    for (int d : depths_) {
+      if (d < 1 || d > teacher_layers) {
+        throw Error("distill: student depth " + std::to_string(d) + " is not in [1, " + std::to_string(teacher_layers) +
+                    "] (the teacher's layers)");
+      }
+      kept_.push_back(evenly_spaced_layers(teacher_layers, d));
+    }
+  }
+
+  // The student's loss from the teacher's logits on the same batch (under the
+  // step's autocast, without gradients), and its hidden states when asked.
+  LossHook loss_hook(BertClassifier teacher, std::vector<int> teacher_layers) const {
+    LossHook hook;
+    hook.needs_hidden = cosine_weight_ > 0;
+    const double temperature = temperature_, alpha = alpha_, cosine_weight = cosine_weight_;
+    hook.loss = [teacher, teacher_layers, temperature, alpha, cosine_weight](const Batch& batch,
+                                                                           const ForwardResult& student) mutable {
+      ForwardResult taught;
+      {
+        torch::NoGradGuard no_grad;
+        ForwardOptions options;
+        options.keep_hidden = cosine_weight > 0;
+        taught = teacher->forward_with(batch.input, options);
+      }
+      auto loss = distillation_loss(student.logits.back(), taught.logits.back(), batch.labels, temperature, alpha);
+      if (cosine_weight > 0) {
+        std::vector<torch::Tensor> matching;
+        for (int layer : teacher_layers) matching.push_back(taught.hidden.at(static_cast<size_t>(layer)));
+        loss = loss + cosine_weight * hidden_cosine_loss(student.hidden, matching, batch.input.attention_mask);
+      }
+      return loss;
+    };
+    return hook;
+  }
+
+  size_t index_of(const OperatingPoint& point) const {
+    const int d = point.setting.at("layers").get<int>();
+    const auto it = std::find(depths_.begin(), depths_.end(), d);
+    if (it == depths_.end()) throw Error("distill: no student with " + std::to_string(d) + " layers");
+    return static_cast<size_t>(it - depths_.begin());
+  }
+
+  double temperature_ = 2, alpha_ = 0.5, cosine_weight_ = 0;
+  std::vector<int> requested_, depths_;
+  std::vector<std::vector<int>> kept_;
+  std::vector<BertClassifier> students_;
+  std::vector<double> temperatures_;
+  std::vector<ExitCalibration> calibration_;
+};
+
+}  // namespace
+
+void register_method_distill(MethodRegistry& registry) {
+  registry.add({"distill", "baseline",
+                "DistilBERT-style students of the standard model, one per depth, initialised from evenly spaced teacher "
+                "layers (config: depths ([] = 1..L/2), temperature, alpha, cosine_weight)",
+                {{"depths", nlohmann::json::array()}, {"temperature", 2.0}, {"alpha", 0.5}, {"cosine_weight", 0.0}},
+                [] { return std::make_unique<Distill>(); }});
+}
+
+}  // namespace greenbench
