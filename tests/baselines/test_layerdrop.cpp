@@ -116,8 +116,11 @@ TEST_CASE("LayerDrop training: p = 0 is exactly standard, p > 0 differs, reprodu
   CHECK(same_parameters(*weights_of(dropping), *weights_of(again)));
   CHECK(dropping.training["train_options"]["layerdrop"] == 0.5);
 
-  json record = evaluate_method(prepared, dropping, f.settings);
-  CHECK(record["operating_points"].back()["accuracy"].get<double>() >= 0.8);  // "good"/"bad" decides each sentence
+  // Half the layers missing each step slows learning: given 8 epochs it
+  // still learns the fixture ("good"/"bad" decides each sentence; chance 0.5).
+  TrainedMethod longer = train_method(prepared, "layerdrop", {{"p", 0.5}, {"train", {{"epochs", 8}}}}, f.settings);
+  json record = evaluate_method(prepared, longer, f.settings);
+  CHECK(record["operating_points"].back()["accuracy"].get<double>() >= 0.8);
 
   CHECK_THROWS_WITH(train_method(prepared, "layerdrop", {{"p", 1.0}}, f.settings), Catch::Contains("'p' must be in [0, 1)"));
 }
