@@ -47,6 +47,7 @@ class Prune : public Method {
     full->eval();
     variants_.clear();
     variants_.push_back({"unpruned", "unpruned", 0.0, full, base.temperatures, {}});
+    variants_.back().facts["calibration_accuracy"] = mean_exit_accuracy(full, context.calibration);
 
     // One schedule yields every ratio: each continues from the one before.
     std::vector<double> ratios = structured_ratios_;
@@ -62,6 +63,8 @@ class Prune : public Method {
       v.facts["kept_heads"] = schedule.keeps[i].heads;
       v.facts["layer_heads"] = v.model->config.layer_heads;
       v.facts["layer_intermediate"] = v.model->config.layer_intermediate;
+      // On the calibration role, so the record shows what fine-tuning bought.
+      v.facts["calibration_accuracy_before_finetune"] = mean_exit_accuracy(v.model, context.calibration);
       if (finetune_epochs_ > 0) {
         TrainOptions options = context.train_options;
         options.epochs = finetune_epochs_;
@@ -87,6 +90,7 @@ class Prune : public Method {
     for (double sparsity : magnitude_sparsities_) {
       Variant v{"magnitude " + percent(sparsity), "magnitude", sparsity, clone_classifier(full), {}, {}};
       v.facts["weights_zeroed"] = magnitude_prune_encoder(v.model, sparsity);
+      v.facts["calibration_accuracy"] = mean_exit_accuracy(v.model, context.calibration);
       variants_.push_back(std::move(v));
     }
     variants_.push_back(std::move(headline));
