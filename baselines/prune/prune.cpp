@@ -242,7 +242,9 @@ void register_method_prune(MethodRegistry& registry) {
                 {{"structured_ratios", {0.25, 0.5, 0.75}},
                  {"headline_ratio", 0.5},
                  {"magnitude_sparsities", {0.5, 0.9}},
-                 {"finetune_epochs", 1},
+                 // 0: on SST-2 (quick preset) one epoch moved calibration accuracy by
+                 // +0.5, +0.1 and -0.1 points at 25/50/75%, within noise (see README).
+                 {"finetune_epochs", 0},
                  {"finetune_learning_rate", 0},  // 0: the suite's learning rate
                  {"importance_step", 0.1},
                  {"importance_max_examples", 2000},

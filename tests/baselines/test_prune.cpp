@@ -213,7 +213,8 @@ TEST_CASE("the prune baseline: smaller structured models, sparse magnitude model
   SmallRun f;
   REQUIRE(method_registry().get("prune").family == "baseline");
   PreparedTask prepared = prepare_task("sst2", f.settings);
-  TrainedMethod trained = train_method(prepared, "prune", json::object(), f.settings);
+  // Fine-tuning is off by default; on here so its path runs too.
+  TrainedMethod trained = train_method(prepared, "prune", {{"finetune_epochs", 1}}, f.settings);
   json record = evaluate_method(prepared, trained, f.settings);
   const auto& points = record["operating_points"];
   std::vector<std::string> names;
@@ -242,6 +243,7 @@ TEST_CASE("the prune baseline: smaller structured models, sparse magnitude model
   }
   CHECK(points[4]["model"]["nonzero_parameter_count"].get<int64_t>() < points[3]["model"]["nonzero_parameter_count"].get<int64_t>());
   CHECK(trained.training["importance"]["passes"].get<int>() > 0);
+  CHECK(trained.training["points"]["structured 50%"]["finetune_stats"]["steps"].get<int64_t>() > 0);
 
   // Every point's model is saved and loads to the same answers.
   TempDir ckpt("prune-ckpt");
