@@ -61,7 +61,11 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const 
   auto scores = torch::matmul(q, k.transpose(-1, -2));
   if (mask_bias.defined()) scores = scores + mask_bias;
   auto probs = dropout(torch::softmax(scores, -1));
-  return torch::matmul(probs, v).transpose(1, 2).reshape({batch, seq, num_heads * head_dim});
+  auto context = torch::matmul(probs, v);  // [B, heads, S, d]
+  // [heads] gates every instance alike; [B, heads] gives each instance its own
+  // gate, so one backward pass yields per-instance gradients.
+  if (head_gate.defined()) context = context * head_gate.view({head_gate.dim() == 2 ? batch : 1, num_heads, 1, 1});
+  return context.transpose(1, 2).reshape({batch, seq, num_heads * head_dim});
 }
 
 BertOutputImpl::BertOutputImpl(int in_features, const BertConfig& c) {
@@ -87,7 +91,10 @@ BertIntermediateImpl::BertIntermediateImpl(const BertConfig& c, int width) {
   dense = register_module("dense", make_quantizable(c.hidden_size, width));
 }
 
-torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) { return torch::gelu(dense(x)); }
+torch::Tensor BertIntermediateImpl::forward(const torch::Tensor& x) {
+  auto activation = torch::gelu(dense(x));
+  return neuron_gate.defined() ? activation * neuron_gate : activation;
+}
 
 BertLayerImpl::BertLayerImpl(const BertConfig& c, int index) {
   attention = register_module("attention", BertAttention(c, c.heads_in(index)));

@@ -31,6 +31,9 @@ struct BertSelfAttentionImpl : torch::nn::Module {
   QuantizableLinear query{nullptr}, key{nullptr}, value{nullptr};
   HashedDropout dropout{nullptr};
   int num_heads, head_dim;
+  /// Multipliers of each head's context (Michel et al.'s xi_h), [num_heads] or
+  /// [B, num_heads], set only while pruning scores heads; undefined: forward is unchanged.
+  torch::Tensor head_gate;
 };
 TORCH_MODULE(BertSelfAttention);
 
@@ -56,6 +59,9 @@ struct BertIntermediateImpl : torch::nn::Module {
   BertIntermediateImpl(const BertConfig& config, int width);
   torch::Tensor forward(const torch::Tensor& x);
   QuantizableLinear dense{nullptr};
+  /// Multipliers of each neuron's activation, [width] or [B, 1, width], set
+  /// only while pruning scores neurons; undefined: forward is unchanged.
+  torch::Tensor neuron_gate;
 };
 TORCH_MODULE(BertIntermediate);
 
