@@ -1,7 +1,8 @@
 // quantize: the standard model with its encoder and pooler Linear layers
 // dynamically quantized to int8 (LibTorch's quantized ops, as PyTorch's
 // quantize_dynamic: int8 weights, activations quantized per call). One
-// trained model; its operating points are fp32 and int8 on each engine.
+// trained model, the standard one the harness shares; its operating points
+// are fp32 and int8 on each engine.
 #include <optional>
 
 #include "greenbench/registry.h"
@@ -20,29 +21,29 @@ class Quantize : public ExitClassifierMethod {
     return points;
   }
 
+  // The shared standard model (trained once per task), not a model of its own.
+  nlohmann::json train(MethodContext& context) override {
+    configure(context.config);
+    BaseModel base = context.standard_model();
+    model_ = base.model;
+    temperatures_ = base.temperatures;
+    return {{"base_model", base.provenance}};
+  }
+
   nlohmann::json calibrate(MethodContext& context) override {
     nlohmann::json facts = ExitClassifierMethod::calibrate(context);
-    prepare();
+    prepare_int8_engines(engines_);
     return facts;
   }
 
   void load(const std::string& dir, const nlohmann::json& config) override {
     ExitClassifierMethod::load(dir, config);
-    prepare();
+    prepare_int8_engines(engines_);
   }
 
   void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {
-    select(point);
     ConfidenceRule never_early(2.0);
-    predict_with_rule(batch, never_early, out);
-  }
-
-  ModelShape shape_at(const OperatingPoint& point) const override {
-    ModelShape shape = ExitClassifierMethod::shape_at(point);
-    const auto engine = engine_of(point);
-    shape.weight_bytes = inference_weight_bytes(*model_, engine.has_value());
-    if (engine) shape.arithmetic = "int8 dynamic (" + quantized_engine_name(*engine) + "); embeddings, LayerNorm and exit heads fp32";
-    return shape;
+    predict_with_rule(batch, point, never_early, out);
   }
 
  protected:
@@ -58,25 +59,7 @@ class Quantize : public ExitClassifierMethod {
   }
 
  private:
-  static std::optional<at::QEngine> engine_of(const OperatingPoint& point) {
-    if (point.setting.value("arithmetic", "fp32") != "int8") return std::nullopt;
-    return parse_quantized_engine(point.setting.at("engine").get<std::string>());
-  }
-  void prepare() {
-    for (const auto& e : engines_) prepare_int8(*model_, parse_quantized_engine(e));
-    active_.reset();
-    use_int8(*model_, active_);
-  }
-  // Switching is a walk over the model's Linears, done when the point changes.
-  void select(const OperatingPoint& point) {
-    const auto engine = engine_of(point);
-    if (engine == active_) return;
-    use_int8(*model_, engine);
-    active_ = engine;
-  }
-
   std::vector<std::string> engines_;
-  std::optional<at::QEngine> active_;
 };
 
 }  // namespace

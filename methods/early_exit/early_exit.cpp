@@ -6,11 +6,13 @@
 // a threshold (DeeBERT) and patience (PABEE). Their papers train differently
 // (DeeBERT in two stages, PABEE with loss weights rising by depth); here all
 // rules share the paper's jointly trained, calibrated model, so the curves
-// compare the rules alone.
+// compare the rules alone. A few thresholds also run on the int8 model
+// (dynamic quantization, see baselines/quantize): early exit on a quantized model.
 #include <cstdio>
 
 #include "greenbench/registry.h"
 #include "model/exit_classifier_method.h"
+#include "model/quantizable_linear.h"
 #include "util/error.h"
 
 namespace greenbench {
@@ -30,6 +32,10 @@ class EarlyExit : public ExitClassifierMethod {
       std::snprintf(name, sizeof name, "patience=%d", p);
       points.push_back({name, {{"rule", "patience"}, {"patience", p}}});
     }
+    for (double t : int8_thresholds_) {
+      std::snprintf(name, sizeof name, "int8 t=%.2f", t);
+      points.push_back({name, {{"threshold", t}, {"arithmetic", "int8"}, {"engine", int8_engine_}}});
+    }
     for (double t : thresholds_) {
       std::snprintf(name, sizeof name, "t=%.2f", t);
       points.push_back({name, {{"threshold", t}}});
@@ -41,14 +47,26 @@ class EarlyExit : public ExitClassifierMethod {
     const std::string rule = point.setting.value("rule", "confidence");
     if (rule == "entropy") {
       EntropyRule entropy(point.setting.at("threshold").get<double>());
-      predict_with_rule(batch, entropy, out);
+      predict_with_rule(batch, point, entropy, out);
     } else if (rule == "patience") {
       PatienceRule patience(point.setting.at("patience").get<int>(), batch.input.input_ids.size(0));
-      predict_with_rule(batch, patience, out);
+      predict_with_rule(batch, point, patience, out);
     } else {
       ConfidenceRule confidence(point.setting.at("threshold").get<double>());
-      predict_with_rule(batch, confidence, out);
+      predict_with_rule(batch, point, confidence, out);
     }
+  }
+
+  // Early exit on the int8 model: its packs are made once the weights are final.
+  nlohmann::json calibrate(MethodContext& context) override {
+    nlohmann::json facts = ExitClassifierMethod::calibrate(context);
+    if (!int8_thresholds_.empty()) prepare_int8_engines({int8_engine_});
+    return facts;
+  }
+
+  void load(const std::string& dir, const nlohmann::json& config) override {
+    ExitClassifierMethod::load(dir, config);
+    if (!int8_thresholds_.empty()) prepare_int8_engines({int8_engine_});
   }
 
   nlohmann::json analyse(const EncodedSet& test) override { return exit_analysis(model_, test); }
@@ -59,6 +77,10 @@ class EarlyExit : public ExitClassifierMethod {
     if (thresholds_.empty()) throw Error("early_exit: 'thresholds' is empty");
     entropy_thresholds_ = config.value("entropy_thresholds", std::vector<double>{});
     patience_ = config.value("patience", std::vector<int>{});
+    const auto int8 = config.value("int8", nlohmann::json::object());
+    int8_thresholds_ = int8.value("thresholds", std::vector<double>{});
+    int8_engine_ = int8.value("engine", std::string("onednn"));
+    if (!int8_thresholds_.empty()) parse_quantized_engine(int8_engine_);  // refuses an engine this LibTorch lacks
     for (int p : patience_)
       if (p < 0) throw Error("early_exit: 'patience' values must be 0 or more, got " + std::to_string(p));
   }
@@ -77,9 +99,18 @@ class EarlyExit : public ExitClassifierMethod {
   }
 
  private:
-  std::vector<double> thresholds_, entropy_thresholds_;
+  std::vector<double> thresholds_, entropy_thresholds_, int8_thresholds_;
+  std::string int8_engine_;
   std::vector<int> patience_;
 };
+
+// oneDNN where this LibTorch has it (fast int8 GEMM on x86), else the first it has.
+std::string default_int8_engine() {
+  const auto engines = supported_quantized_engines();
+  for (const auto& e : engines)
+    if (e == "onednn") return e;
+  return engines.empty() ? "onednn" : engines.front();
+}
 
 }  // namespace
 
@@ -89,7 +120,8 @@ void register_method_early_exit(MethodRegistry& registry) {
                 {{"exit_layers", "all"},
                  {"thresholds", {0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0}},
                  {"entropy_thresholds", {0.05, 0.1, 0.2, 0.3, 0.45, 0.6}},
-                 {"patience", {0, 1, 2, 3}}},
+                 {"patience", {0, 1, 2, 3}},
+                 {"int8", {{"engine", default_int8_engine()}, {"thresholds", {0.5, 0.7, 0.9, 1.0}}}}},
                 [] { return std::make_unique<EarlyExit>(); }});
 }
 

@@ -32,7 +32,7 @@ EncodedSet two_instances(std::vector<int32_t> a, std::vector<int32_t> b, std::ve
 }
 }  // namespace
 
-TEST_CASE("every uni- and bigram of each instance is hashed once; the same n-gram hashes alike anywhere", "[bow]") {
+TEST_CASE("every uni- and bigram of each instance is hashed once, the same n-gram hashes alike anywhere", "[bow]") {
   EncodedSet set = two_instances({5, 6, 7}, {9, 5, 6});
   NgramBatch batch = hash_ngrams(set, {0, 1}, 2, 1 << 20);
   REQUIRE(batch.offsets.size(0) == 2);
@@ -58,7 +58,7 @@ TEST_CASE("the segment is part of an n-gram: a premise word and a hypothesis wor
   for (int i = 0; i < 3; ++i) CHECK(batch.buckets[i].item<int64_t>() != batch.buckets[3 + i].item<int64_t>());
 }
 
-TEST_CASE("the bow baseline learns the fixture task; FLOPs follow the lengths; a checkpoint answers the same",
+TEST_CASE("the bow baseline learns the fixture task, its FLOPs follow the lengths, and a checkpoint answers the same",
           "[bow][runner]") {
   SmallRun f;
   REQUIRE(method_registry().get("bow").family == "baseline");

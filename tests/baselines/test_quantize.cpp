@@ -55,6 +55,9 @@ TEST_CASE("the quantize baseline: fp32 and int8 points on one model, same FLOPs,
   PreparedTask prepared = prepare_task("sst2", f.settings);
   TrainedMethod trained = train_method(prepared, "quantize", json::object(), f.settings);
   json record = evaluate_method(prepared, trained, f.settings);
+  // Built on the shared standard model, trained here since no standard run came first.
+  CHECK(record["training"]["base_model"]["method"] == "standard");
+  CHECK(record["training"]["base_model"]["trained_inside_this_run"] == true);
   const auto& points = record["operating_points"];
   const auto engines = supported_quantized_engines();
   REQUIRE(points.size() == 1 + engines.size());
@@ -92,4 +95,23 @@ TEST_CASE("the quantize baseline: fp32 and int8 points on one model, same FLOPs,
   loaded.method->predict(first, ops.back(), again);
   method.predict(first, ops.back(), int8);
   for (size_t i = 0; i < again.size(); ++i) CHECK(again[i].label == int8[i].label);
+}
+
+TEST_CASE("the shared standard model is trained once per task, and each caller gets its own copy", "[runner]") {
+  SmallRun f;
+  PreparedTask prepared = prepare_task("sst2", f.settings);
+  BaseModel first = shared_standard_model(prepared, f.settings);
+  CHECK(first.provenance["trained_inside_this_run"] == true);
+  BaseModel second = shared_standard_model(prepared, f.settings);
+  CHECK(second.provenance["trained_inside_this_run"] == false);
+  CHECK(second.provenance["config_hash"] == first.provenance["config_hash"]);
+  CHECK(same_parameters(*first.model, *second.model));
+  {
+    torch::NoGradGuard no_grad;
+    first.model->parameters().front().add_(1.0);
+  }
+  BaseModel third = shared_standard_model(prepared, f.settings);
+  CHECK(same_parameters(*second.model, *third.model));
+  CHECK_FALSE(same_parameters(*first.model, *third.model));
+  CHECK(first.temperatures.size() == 1);
 }

@@ -149,16 +149,18 @@ TEST_CASE("greenbench bench saves checkpoints that eval can measure again, and a
   Result first = run_greenbench(args, cwd.path());
   INFO(first.output);
   REQUIRE(first.status == 0);
-  // standard, truncated k=1, early exit: three checkpoints, three records.
-  int checkpoints = 0;
+  // standard, truncated k=1, early exit, quantize, distill, layerdrop, prune,
+  // bow: eight checkpoints, eight records.
+  const size_t methods = 8;
+  size_t checkpoints = 0;
   std::string early_exit_dir;
   for (const auto& entry : fs::directory_iterator(cwd / "ckpt/sst2")) {
     ++checkpoints;
-    CHECK(fs::exists(entry.path() / "model.safetensors"));
     CHECK(fs::exists(entry.path() / "run.json"));
     if (entry.path().filename().string().rfind("early_exit-", 0) == 0) early_exit_dir = entry.path().string();
   }
-  CHECK(checkpoints == 3);
+  CHECK(checkpoints == methods);
+  CHECK(fs::exists(early_exit_dir + "/model.safetensors"));
   REQUIRE(!early_exit_dir.empty());
 
   Result second = run_greenbench(args, cwd.path());
@@ -175,14 +177,14 @@ TEST_CASE("greenbench bench saves checkpoints that eval can measure again, and a
     return contents;
   };
   const auto bench_records = records_in("res/sst2");
-  CHECK(bench_records.size() == 3);
+  CHECK(bench_records.size() == methods);
   // Measured again into the same results folder: a record of its own, the bench's untouched.
   Result eval = run_greenbench("-q eval " + early_exit_dir + " --data data --results res --threads 1", cwd.path());
   INFO(eval.output);
   CHECK(eval.status == 0);
   CHECK_THAT(eval.output, Contains("-eval-"));
   const auto after = records_in("res/sst2");
-  CHECK(after.size() == 4);
+  CHECK(after.size() == methods + 1);
   for (const auto& [name, text] : bench_records) CHECK(after.at(name) == text);
 }
 

@@ -133,7 +133,7 @@ TEST_CASE("batched early exit gives every instance the answer and path it gets a
   CHECK(most_exits_used >= 3);
 }
 
-TEST_CASE("thresholds of 1 and above run every instance through every layer; the last exit answers", "[early_exit]") {
+TEST_CASE("thresholds of 1 and above run every instance through every layer, the last exit answers", "[early_exit]") {
   auto& m = trained_exit_model();
   auto logits = exit_logits_all(m.model, m.test);
   auto last_probs = torch::softmax(logits.back() / m.temperatures.back(), -1);

@@ -110,7 +110,7 @@ TEST_CASE("TrainOptions reads the keys present in JSON and keeps the rest", "[tr
   CHECK(back.seed == o.seed);
 }
 
-TEST_CASE("the same seed trains identical parameters and predictions; another seed does not", "[trainer]") {
+TEST_CASE("the same seed trains identical parameters and predictions, another seed does not", "[trainer]") {
   single_thread();
   EncodedSet train = synthetic_set(320, 45, 100, 5, 25);
   EncodedSet held_out = synthetic_set(100, 46, 100, 5, 25);

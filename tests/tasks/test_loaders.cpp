@@ -65,7 +65,7 @@ TEST_CASE("registry lists the five tasks in order with their labels", "[tasks][r
   CHECK_THROWS_WITH(make_task("nope"), Catch::Contains("ag_news, imdb, sst2, snli, mnli"));
 }
 
-TEST_CASE("every task names its canonical archive; checksums are hex when present", "[tasks][registry]") {
+TEST_CASE("every task names its canonical archive, checksums are hex when present", "[tasks][registry]") {
   const std::vector<std::pair<std::string, std::string>> expected = {
       {"ag_news", "https://s3.amazonaws.com/fast-ai-nlp/ag_news_csv.tgz"},
       {"imdb", "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"},
@@ -337,7 +337,7 @@ TEST_CASE("sst2: shared GLUE TSV layout", "[tasks][sst2]") {
   CHECK(dev.examples[0].text_a == "it 's a charming and often affecting journey .");
 }
 
-TEST_CASE("sst2: canonical SST-2/ layout; GLUE's test.tsv has no labels", "[tasks][sst2]") {
+TEST_CASE("sst2: canonical SST-2/ layout, GLUE's test.tsv has no labels", "[tasks][sst2]") {
   TempDir dir;
   const std::string folder = dir / "sst2";
   write_file(folder + "/SST-2/train.tsv", "sentence\tlabel\r\na\t1\r\nb\t0\r\n");

@@ -50,9 +50,13 @@ void apply_bench_preset(const std::string& preset, RunSettings& s) {
 namespace {
 // The efficient baselines after standard, early exit and truncated, each
 // with the settings the bench runs it at.
-std::vector<std::pair<std::string, nlohmann::json>> bench_baselines(int layers) {
-  (void)layers;
-  return {{"quantize", nlohmann::json::object()}, {"bow", nlohmann::json::object()}};
+// Their defaults size their operating points from the backbone's depth.
+std::vector<std::pair<std::string, nlohmann::json>> bench_baselines() {
+  return {{"quantize", nlohmann::json::object()},
+          {"distill", nlohmann::json::object()},
+          {"layerdrop", nlohmann::json::object()},
+          {"prune", nlohmann::json::object()},
+          {"bow", nlohmann::json::object()}};
 }
 
 // A run whose record already exists (same config hash) is read back, not
@@ -94,7 +98,7 @@ std::vector<nlohmann::json> run_bench(const std::vector<std::string>& tasks, con
     const int layers = records.back()["model"]["config"]["num_hidden_layers"].get<int>();
     nlohmann::json early_exit = run_or_reuse(prepared, "early_exit", nlohmann::json::object(), s, checkpoint_dir);
     for (int k = 1; k < layers; ++k) records.push_back(run_or_reuse(prepared, "truncated", {{"layers", k}}, s, checkpoint_dir));
-    for (const auto& [baseline, config] : bench_baselines(layers))
+    for (const auto& [baseline, config] : bench_baselines())
       records.push_back(run_or_reuse(prepared, baseline, config, s, checkpoint_dir));
     records.push_back(std::move(early_exit));
     std::printf("%s\n", format_task_table(name, records).c_str());
@@ -137,7 +141,7 @@ std::string format_task_table(const std::string& task, const std::vector<nlohman
     if (ms > 0 && base_wall > 0) std::snprintf(speed_wall, sizeof speed_wall, "%.2f", base_wall / ms);
     if (b1 > 0) std::snprintf(b1_text, sizeof b1_text, "%.3f", b1);
     if (b1 > 0 && base_latency > 0) std::snprintf(speed_b1, sizeof speed_b1, "%.2f", base_latency / b1);
-    std::snprintf(line, sizeof line, "%-12s %-14s %9.4f %9s %12.2f %8s %10s %8s %8s\n", method.c_str(),
+    std::snprintf(line, sizeof line, "%-12s %-14s %9.4f %9s %12.4g %8s %10s %8s %8s\n", method.c_str(),
                   setting.c_str(), acc, f1_text, flops / 1e6, speed_flops, b1_text, speed_b1, speed_wall);
     out << line;
   };

@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   RunSettings bench_settings;
   std::string preset = "quick";
   std::vector<std::string> bench_tasks;
-  auto* bench_cmd = app.add_subcommand("bench", "the main job: standard, truncated and early exit on every task, with tables");
+  auto* bench_cmd = app.add_subcommand("bench", "the main job: standard, early exit, truncated and the efficient baselines on every task, with tables");
   bench_cmd->add_option("--preset", preset, "quick (about 30 min on 2 cores) or large (all training data, hours)")
       ->capture_default_str();
   bench_cmd->add_option("--tasks", bench_tasks, "tasks to run (default: all five)");

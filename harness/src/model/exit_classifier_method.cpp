@@ -46,6 +46,36 @@ void ExitClassifierMethod::predict_with_rule(const Batch& batch, ExitRule& rule,
   predict_with_exits(model_, batch, temperatures_, rule, out);
 }
 
+void ExitClassifierMethod::predict_with_rule(const Batch& batch, const OperatingPoint& point, ExitRule& rule,
+                                             std::vector<Prediction>& out) {
+  const auto engine = int8_engine_of(point);
+  if (engine != active_int8_) {
+    use_int8(*model_, engine);
+    active_int8_ = engine;
+  }
+  predict_with_exits(model_, batch, temperatures_, rule, out);
+}
+
+void ExitClassifierMethod::prepare_int8_engines(const std::vector<std::string>& engines) {
+  for (const auto& e : engines) prepare_int8(*model_, parse_quantized_engine(e));
+  active_int8_.reset();
+  use_int8(*model_, active_int8_);
+}
+
+std::optional<at::QEngine> ExitClassifierMethod::int8_engine_of(const OperatingPoint& point) {
+  if (point.setting.value("arithmetic", "fp32") != "int8") return std::nullopt;
+  return parse_quantized_engine(point.setting.at("engine").get<std::string>());
+}
+
+ModelShape ExitClassifierMethod::shape_at(const OperatingPoint& point) const {
+  ModelShape shape = ModelShape::of_bert(model_->config, model_->parameter_count());
+  const auto engine = int8_engine_of(point);
+  shape.weight_bytes = inference_weight_bytes(*model_, engine.has_value());
+  if (engine)
+    shape.arithmetic = "int8 dynamic (" + quantized_engine_name(*engine) + "); embeddings, LayerNorm and exit heads fp32";
+  return shape;
+}
+
 nlohmann::json exit_analysis(BertClassifier& model, const EncodedSet& set) {
   auto logits = exit_logits_all(model, set);
   const auto& config = model->config;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <vector>
 
 #include "greenbench/method.h"
@@ -18,9 +19,9 @@ class ExitClassifierMethod : public Method {
   nlohmann::json train(MethodContext& context) override;
   /// One temperature per exit, minimising NLL on the calibration role.
   nlohmann::json calibrate(MethodContext& context) override;
-  ModelShape shape_at(const OperatingPoint&) const override {
-    return ModelShape::of_bert(model_->config, model_->parameter_count());
-  }
+  /// The model's shape; at a point whose setting has "arithmetic": "int8",
+  /// with that arithmetic and its weight bytes.
+  ModelShape shape_at(const OperatingPoint& point) const override;
   std::string save(const std::string& dir) override;
   void load(const std::string& dir, const nlohmann::json& config) override;
   BertClassifier& model() { return model_; }
@@ -31,11 +32,20 @@ class ExitClassifierMethod : public Method {
   virtual BertConfig shape(const MethodContext& context) const = 0;
   /// Reads the method's own settings (called by train and load).
   virtual void configure(const nlohmann::json& config) { (void)config; }
-  /// Runs a batch with the given rule (temperatures applied).
+  /// Runs a batch with the given rule (temperatures applied), in the
+  /// arithmetic the point's setting names ("arithmetic": "int8", "engine").
   void predict_with_rule(const Batch& batch, ExitRule& rule, std::vector<Prediction>& out);
+  void predict_with_rule(const Batch& batch, const OperatingPoint& point, ExitRule& rule, std::vector<Prediction>& out);
+
+  /// Packs int8 weights for each engine (after training or loading, so the
+  /// packs follow the final weights); points may then ask for int8.
+  void prepare_int8_engines(const std::vector<std::string>& engines);
+  /// The int8 engine a point asks for, or nullopt for fp32.
+  static std::optional<at::QEngine> int8_engine_of(const OperatingPoint& point);
 
   BertClassifier model_{nullptr};
   std::vector<double> temperatures_;
+  std::optional<at::QEngine> active_int8_;  // switching walks the Linears, so only when the point changes
   std::vector<ExitCalibration> calibration_;
 };
 
