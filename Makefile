@@ -1,6 +1,6 @@
 # Short verbs over the one CMake build:
 #   make setup   install the Debian packages and build (Release)
-#   make bench   the quick suite on all five tasks (about 30 min on 2 cores)
+#   make bench   the quick suite (suite/suites/quick.json) on all five tasks; SUITE=smoke|quick|full|paper
 #   make test    build and run every test with ctest
 #   make microbench  Google Benchmark microbenchmarks, JSON in results/microbench/
 BUILD ?= build
@@ -8,9 +8,9 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 # The data folder: $GREENBENCH_DATA, else ../shared/data beside the checkout, else ./data.
 DATA ?= $(or $(GREENBENCH_DATA),$(if $(wildcard ../shared/data),../shared/data,data))
-PRESET ?= quick
+SUITE ?= quick
 
-.PHONY: setup deps build bench bench-large test microbench clean
+.PHONY: setup deps build bench bench-full bench-large test microbench clean
 
 setup: deps build
 
@@ -22,10 +22,12 @@ build:
 	cmake --build $(BUILD) -j $(JOBS)
 
 bench: build
-	./$(BUILD)/greenbench bench --preset $(PRESET) --data $(DATA)
+	./$(BUILD)/greenbench bench --suite $(SUITE) --data $(DATA)
 
-bench-large:
-	$(MAKE) bench PRESET=large
+bench-full:
+	$(MAKE) bench SUITE=full
+
+bench-large: bench-full
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -11,6 +11,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev catch2 libbenchmark-dev
   libcurl4-openssl-dev libarchive-dev libssl-dev libpapi-dev libicu-dev
   python3                 # loopback HTTP server used by the download tests
+  slurm-wlm munge         # the sweep's Slurm test starts a single-node cluster on loopback
 )
 
 SUDO=""

@@ -21,6 +21,8 @@ struct NgramBatch {
   torch::Tensor offsets;  ///< int64 [instances]
 };
 NgramBatch hash_ngrams(const EncodedSet& set, const std::vector<int64_t>& indices, int max_ngram, int64_t buckets);
+/// The same for a padded batch, each row read up to its real length.
+NgramBatch hash_ngrams(const Batch& batch, int max_ngram, int64_t buckets);
 
 struct BagOfNgramsImpl : torch::nn::Module {
   explicit BagOfNgramsImpl(const BagOfNgramsShape& shape);

@@ -91,27 +91,14 @@ class Bow : public Method {
 
   void predict(const Batch& batch, const OperatingPoint&, std::vector<Prediction>& out) override {
     torch::NoGradGuard no_grad;
-    // The n-grams come from the padded batch: each row up to its real length.
-    const auto ids = batch.input.input_ids.accessor<int64_t, 2>();
-    const auto types = batch.input.token_type_ids.accessor<int64_t, 2>();
-    EncodedSet rows;
-    std::vector<int64_t> indices;
-    for (size_t r = 0; r < batch.lengths.size(); ++r) {
-      std::vector<int32_t> row(static_cast<size_t>(batch.lengths[r])), segment(row.size());
-      for (size_t t = 0; t < row.size(); ++t) {
-        row[t] = static_cast<int32_t>(ids[static_cast<int64_t>(r)][static_cast<int64_t>(t)]);
-        segment[t] = static_cast<int32_t>(types[static_cast<int64_t>(r)][static_cast<int64_t>(t)]);
-      }
-      rows.ids.push_back(std::move(row));
-      rows.type_ids.push_back(std::move(segment));
-      indices.push_back(static_cast<int64_t>(r));
-    }
-    auto probs = torch::softmax(model_->forward(hash_ngrams(rows, indices, shape_.max_ngram, shape_.buckets)), 1);
+    auto probs = torch::softmax(model_->forward(hash_ngrams(batch, shape_.max_ngram, shape_.buckets)), 1);
     auto [confidence, label] = probs.max(1);
+    const auto labels = label.accessor<int64_t, 1>();
+    const auto confidences = confidence.accessor<float, 1>();
     out.assign(batch.lengths.size(), Prediction{});
     for (size_t r = 0; r < out.size(); ++r) {
-      out[r].label = static_cast<int>(label[static_cast<int64_t>(r)].item<int64_t>());
-      out[r].confidence = confidence[static_cast<int64_t>(r)].item<float>();
+      out[r].label = static_cast<int>(labels[static_cast<int64_t>(r)]);
+      out[r].confidence = confidences[static_cast<int64_t>(r)];
     }
   }
 

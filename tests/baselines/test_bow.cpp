@@ -52,6 +52,15 @@ TEST_CASE("every uni- and bigram of each instance is hashed once, the same n-gra
   CHECK(batch.buckets.min().item<int64_t>() >= 0);
 }
 
+TEST_CASE("a padded batch hashes to the same n-grams as its instances, padding ignored", "[bow]") {
+  EncodedSet set = two_instances({5, 6, 7, 8}, {9, 5}, {0, 1});
+  Batch padded = collate(set, {0, 1});
+  NgramBatch from_set = hash_ngrams(set, {0, 1}, 2, 1 << 20);
+  NgramBatch from_batch = hash_ngrams(padded, 2, 1 << 20);
+  CHECK(torch::equal(from_set.buckets, from_batch.buckets));
+  CHECK(torch::equal(from_set.offsets, from_batch.offsets));
+}
+
 TEST_CASE("the segment is part of an n-gram: a premise word and a hypothesis word differ", "[bow]") {
   EncodedSet set = two_instances({5, 6}, {5, 6}, {1, 1});
   NgramBatch batch = hash_ngrams(set, {0, 1}, 2, 1 << 20);

@@ -61,7 +61,7 @@ TEST_CASE("greenbench --help exits 0 and lists the subcommands", "[cli]") {
   Result r = run_greenbench("--help", cwd.path());
   INFO(r.output);
   CHECK(r.status == 0);
-  for (const char* sub : {"run", "train", "eval", "bench", "methods", "tasks", "data", "env"}) CHECK_THAT(r.output, Contains(sub));
+  for (const char* sub : {"run", "train", "eval", "bench", "sweep", "merge", "suites", "methods", "tasks", "data", "env"}) CHECK_THAT(r.output, Contains(sub));
 }
 
 TEST_CASE("greenbench methods lists standard, truncated and early_exit", "[cli]") {
@@ -144,14 +144,14 @@ TEST_CASE("greenbench bench saves checkpoints that eval can measure again, and a
   greenbench::core_test::write_text(cwd / "data/sst2/train.tsv", greenbench::core_test::sst2_file(60, 1));
   greenbench::core_test::write_text(cwd / "data/sst2/dev.tsv", greenbench::core_test::sst2_file(20, 2));
   const std::string args =
-      "-q bench --preset quick --tasks sst2 --data data --results res --cache cache --checkpoints ckpt --size tiny "
+      "-q bench --suite smoke --tasks sst2 --data data --results res --cache cache --checkpoints ckpt --size tiny "
       "--layers 2 --max-len 24 --vocab-size 100 --epochs 1 --batch-size 16 --threads 1 --latency-instances 5";
   Result first = run_greenbench(args, cwd.path());
   INFO(first.output);
   REQUIRE(first.status == 0);
-  // standard, truncated k=1, early exit, quantize, distill, layerdrop, prune,
-  // bow: eight checkpoints, eight records.
-  const size_t methods = 8;
+  // The smoke suite: standard, early exit, truncated k=1, quantize, bow: five
+  // checkpoints, five records.
+  const size_t methods = 5;
   size_t checkpoints = 0;
   std::string early_exit_dir;
   for (const auto& entry : fs::directory_iterator(cwd / "ckpt/sst2")) {

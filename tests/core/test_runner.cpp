@@ -110,9 +110,11 @@ void check_record(const json& record, const std::string& method, const PreparedT
 
   CHECK(on_disk.at("schema_version").is_string());
   CHECK(!on_disk.at("run_id").get<std::string>().empty());
-  CHECK(on_disk.at("suite") == "core-test");
+  CHECK(on_disk.at("suite").at("name") == "core-test");
+  CHECK_FALSE(on_disk.at("suite").contains("trial"));
   CHECK(on_disk.at("method").at("name") == method);
   CHECK(is_hex(on_disk.at("method").at("config_hash"), 16));
+  CHECK(on_disk.at("method").at("origin") == json{{"kind", "built-in"}});
   CHECK(on_disk.at("model").at("parameter_count").get<int64_t>() > 0);
   // The parameter count is that of the recorded shape.
   BertClassifier rebuilt(BertConfig::from_json(on_disk.at("model").at("config")));

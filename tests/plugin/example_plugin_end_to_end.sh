@@ -79,12 +79,16 @@ step "check the record"
 shopt -s nullglob
 records=(res/sst2/sst2-two_exit-*.json)
 [ "${#records[@]}" -eq 1 ] || fail "expected one record res/sst2/sst2-two_exit-*.json, found ${#records[@]}"
-python3 - "${records[0]}" <<'PY'
-import json, sys
+python3 - "${records[0]}" "$plugin" <<'PY'
+import hashlib, json, os, sys
 record = json.load(open(sys.argv[1]))
 method = record["method"]
 assert method["name"] == "two_exit", method["name"]
 assert method["family"] == "method", method["family"]
+origin = method["origin"]
+assert origin["kind"] == "plugin", origin
+assert os.path.samefile(origin["path"], sys.argv[2]), origin
+assert origin["sha256"] == hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest(), origin
 points = [p["name"] for p in record["operating_points"]]
 assert points == ["t=0.50", "t=0.70", "t=0.90", "t=1.00"], points
 for p in record["operating_points"]:

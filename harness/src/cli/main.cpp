@@ -4,11 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
-#include "cli/bench.h"
 #include "cli/env_command.h"
 #include "cli/settings_options.h"
 #include "data/fetch.h"
@@ -16,8 +17,13 @@
 #include "greenbench/registry.h"
 #include "greenbench/task.h"
 #include "measure/blas_info.h"
+#include "report/task_table.h"
 #include "run/build_info.h"
+#include "run/cluster_jobs.h"
+#include "run/merge_records.h"
 #include "run/plugin_loader.h"
+#include "run/suite_runner.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/progress.h"
 
@@ -60,6 +66,64 @@ std::vector<std::string> expand_tasks(const std::vector<std::string>& names) {
   return names;
 }
 
+int list_suites() {
+  std::printf("%-8s %-8s %-6s %-7s %-7s %s\n", "suite", "version", "tasks", "runs", "trials", "description");
+  for (const auto& name : builtin_suite_names()) {
+    const Suite s = load_suite(name);
+    std::printf("%-8s %-8s %-6zu %-7zu %-7d %s\n", s.name.c_str(), s.version.c_str(), s.tasks.size(),
+                s.methods.size() * s.seeds.size(), s.default_trials, s.description.c_str());
+  }
+  std::printf("\n(runs: per task, every method entry times every seed; trials: the sweep's default)\n");
+  return 0;
+}
+
+int merge_command(const std::string& out, const std::vector<std::string>& inputs) {
+  const MergeReport r = merge_records(inputs, out);
+  std::printf("merged into %s: %d records copied, %d already there, %d temp files of killed writers ignored\n",
+              out.c_str(), r.copied, r.already_there, r.temp_files);
+  for (const auto& c : r.conflicts) std::fprintf(stderr, "conflict: %s\n", c.c_str());
+  for (const auto& f : r.refused) std::fprintf(stderr, "refused: %s\n", f.c_str());
+  return r.ok() ? 0 : 1;
+}
+
+// Writes `text` to `path` (atomically), or to stdout when `path` is empty.
+void emit(const std::string& text, const std::string& path) {
+  if (path.empty()) {
+    std::fputs(text.c_str(), stdout);
+    return;
+  }
+  write_file_atomic(path, text);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_exec, std::filesystem::perm_options::add);
+  std::fprintf(stderr, "wrote %s\n", path.c_str());
+}
+
+// The sweep as a cluster job: this command line again, per shard.
+int emit_cluster_job(const std::string& kind, int shards, const std::string& image, const std::string& out,
+                     const RunSettings& s, const std::vector<std::string>& argv, const std::string& suite) {
+  ShardedSweep sweep;
+  sweep.suite = suite;
+  sweep.shards = shards;
+  sweep.cpus_per_shard = s.threads;
+  sweep.args = strip_options(std::vector<std::string>(argv.begin() + 1, argv.end()),
+                             {"--emit", "--shards", "--out", "--image", "--shard", "--data", "--results", "--cache",
+                              "--checkpoints"});
+  namespace fs = std::filesystem;
+  if (kind == "slurm") {
+    SlurmTarget t{fs::canonical("/proc/self/exe").string(), fs::current_path().string(),
+                  fs::absolute(s.data_root).lexically_normal().string(),
+                  fs::absolute(s.results_dir).lexically_normal().string()};
+    fs::create_directories(t.results + "/slurm");  // sbatch does not create the log folder
+    emit(slurm_array_script(sweep, t), out);
+  } else if (kind == "k8s") {
+    KubernetesTarget t;
+    if (!image.empty()) t.image = image;
+    emit(kubernetes_indexed_job(sweep, t), out);
+  } else {
+    throw Error("--emit " + kind + ": expected slurm or k8s");
+  }
+  return 0;
+}
+
 }  // namespace
 }  // namespace greenbench
 
@@ -92,9 +156,13 @@ int main(int argc, char** argv) {
   RunSettings run_settings;
   std::string run_task, run_method_name, run_config = "{}";
   auto* run_cmd = app.add_subcommand("run", "train, calibrate and evaluate one method on one task; write its record");
-  run_cmd->add_option("task", run_task, "task name (see `greenbench tasks`)")->required();
-  run_cmd->add_option("method", run_method_name, "method name (see `greenbench methods`)")->required();
+  std::string run_suite_name;
+  run_cmd->add_option("task", run_task, "task name (see `greenbench tasks`); with --suite, only this task of the suite");
+  run_cmd->add_option("method", run_method_name, "method name (see `greenbench methods`); not with --suite");
   run_cmd->add_option("--config", run_config, "method settings as JSON, merged over its defaults, e.g. '{\"layers\": 2}'");
+  run_cmd->add_option("--suite", run_suite_name,
+                      "run a whole suite instead (a built-in name, see `greenbench suites`, or a suite JSON file); "
+                      "flags given here override its settings, finished runs are reused");
   add_settings_options(*run_cmd, run_settings, data_flag);
 
   RunSettings train_settings;
@@ -117,16 +185,49 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--threads", eval_settings.threads, "threads for the BLAS")->capture_default_str();
 
   RunSettings bench_settings;
-  std::string preset = "quick";
+  std::string bench_suite = "quick", preset;
   std::vector<std::string> bench_tasks;
-  auto* bench_cmd = app.add_subcommand("bench", "the main job: standard, early exit, truncated and the efficient baselines on every task, with tables");
-  bench_cmd->add_option("--preset", preset, "quick (about 30 min on 2 cores) or large (all training data, hours)")
+  auto* bench_cmd = app.add_subcommand("bench", "the main job: a suite (default quick: every method on every task), with one table per task");
+  bench_cmd->add_option("--suite", bench_suite, "a built-in suite (smoke, quick, full, paper; see `greenbench suites`) or a suite JSON file")
       ->capture_default_str();
-  bench_cmd->add_option("--tasks", bench_tasks, "tasks to run (default: all five)");
+  bench_cmd->add_option("--preset", preset, "old name of --suite: quick, or large (= the full suite)");
+  bench_cmd->add_option("--tasks", bench_tasks, "only these of the suite's tasks (default: all)");
   std::string bench_checkpoints;
   bench_cmd->add_option("--checkpoints", bench_checkpoints,
                         "also save every trained model here, so `greenbench eval` can measure it again");
   add_settings_options(*bench_cmd, bench_settings, data_flag);
+
+  RunSettings sweep_settings;
+  std::string sweep_suite, sweep_shard = "0/1", sweep_emit, sweep_out, sweep_image, sweep_checkpoints;
+  int sweep_trials = -1, sweep_shards = 2;
+  std::vector<std::string> sweep_tasks;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep",
+      "random search over a suite's declared hyperparameters and seeds; every trial runs every method of the suite\n"
+      "on every task. Resumable: finished runs (by config hash) are skipped, a killed run is redone.");
+  sweep_cmd->add_option("--suite", sweep_suite, "a built-in suite or a suite JSON file with a \"search\" block")->required();
+  sweep_cmd->add_option("--trials", sweep_trials, "number of trials (default: the suite's search.trials); trial t is the same in every sweep");
+  sweep_cmd->add_option("--shard", sweep_shard, "run only share i of N (i/N, 0-based): units are dealt round-robin")->capture_default_str();
+  sweep_cmd->add_option("--tasks", sweep_tasks, "only these of the suite's tasks (default: all)");
+  sweep_cmd->add_option("--checkpoints", sweep_checkpoints, "also save every trained model here");
+  sweep_cmd->add_option("--emit", sweep_emit,
+                        "instead of running, write a cluster job that runs the sweep in --shards shards: slurm (a job-array "
+                        "script for sbatch) or k8s (an Indexed Job manifest)")
+      ->check(CLI::IsMember({"slurm", "k8s"}));
+  sweep_cmd->add_option("--shards", sweep_shards, "with --emit: how many array tasks")->capture_default_str();
+  sweep_cmd->add_option("--out", sweep_out, "with --emit: write the job here (default: stdout)");
+  sweep_cmd->add_option("--image", sweep_image, "with --emit k8s: the container image (default greenbench:latest)");
+  add_settings_options(*sweep_cmd, sweep_settings, data_flag);
+
+  std::string merge_out;
+  std::vector<std::string> merge_inputs;
+  auto* merge_cmd = app.add_subcommand(
+      "merge", "join the records of several results folders (sweep shards) into one, each run once; conflicts and "
+               "files that are not records are named");
+  merge_cmd->add_option("--out", merge_out, "the results folder to merge into")->required();
+  merge_cmd->add_option("inputs", merge_inputs, "results folders to read (recursively)")->required()->check(CLI::ExistingDirectory);
+
+  app.add_subcommand("suites", "list the built-in suites (suite/suites/*.json)");
 
   auto* data_cmd = app.add_subcommand("data", "manage datasets");
   data_cmd->require_subcommand(1);
@@ -145,12 +246,30 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  // A suite sets the defaults; parsing again lets the flags given win. Plugins
+  // load first, so a suite can name their methods.
+  Suite suite;
+  CLI::App* suite_cmd = nullptr;
+  RunSettings* suite_settings = nullptr;
+  std::string suite_name;
   if (bench_cmd->parsed()) {
-    // The preset sets the defaults; parsing again lets the flags given win.
+    suite_cmd = bench_cmd, suite_settings = &bench_settings;
+    suite_name = preset.empty() ? bench_suite : (preset == "large" ? "full" : preset);
+  } else if (sweep_cmd->parsed()) {
+    suite_cmd = sweep_cmd, suite_settings = &sweep_settings, suite_name = sweep_suite;
+  } else if (run_cmd->parsed() && !run_suite_name.empty()) {
+    suite_cmd = run_cmd, suite_settings = &run_settings, suite_name = run_suite_name;
+  }
+  if (suite_cmd) {
     try {
-      apply_bench_preset(preset, bench_settings);
+      for (const auto& path : plugins) load_plugin(path, method_registry());
+      plugins.clear();
+      suite = load_suite(suite_name);
+      apply_suite_settings(suite.settings, *suite_settings, suite.source);
       app.clear();
       app.parse(argc, argv);
+      // --seed replaces the suite's seeds.
+      if (suite_cmd->get_option("--seed")->count() > 0) suite.seeds = {suite_settings->seed};
     } catch (const CLI::ParseError& e) {
       return app.exit(e);
     } catch (const std::exception& e) {
@@ -164,8 +283,21 @@ int main(int argc, char** argv) {
     for (const auto& path : plugins) load_plugin(path, method_registry());
     if (tasks_cmd->parsed()) return list_tasks(data_flag);
     if (app.got_subcommand("methods")) return list_methods();
+    if (app.got_subcommand("suites")) return list_suites();
+    if (merge_cmd->parsed()) return merge_command(merge_out, merge_inputs);
     if (env_cmd->parsed()) return print_env(env_json);
+    if (run_cmd->parsed() && suite_cmd) {
+      if (!run_method_name.empty()) throw Error("run --suite runs every method of the suite; drop '" + run_method_name + "'");
+      finish_settings(run_settings, data_flag);
+      SuiteRunOptions options;
+      if (!run_task.empty()) options.tasks = {run_task};
+      const auto result = run_suite(suite, run_settings, options);
+      std::printf("\n%zu records under %s (%d run, %d reused)\n", result.records.size(), run_settings.results_dir.c_str(),
+                  result.ran, result.reused);
+      return 0;
+    }
     if (run_cmd->parsed()) {
+      if (run_task.empty() || run_method_name.empty()) throw Error("run needs TASK and METHOD, or --suite NAME (see --help)");
       finish_settings(run_settings, data_flag);
       PreparedTask prepared = prepare_task(run_task, run_settings);
       auto record = run_method(prepared, run_method_name, nlohmann::json::parse(run_config), run_settings);
@@ -194,8 +326,30 @@ int main(int argc, char** argv) {
     }
     if (bench_cmd->parsed()) {
       finish_settings(bench_settings, data_flag);
-      auto records = run_bench(expand_tasks(bench_tasks), bench_settings, bench_checkpoints);
-      std::printf("\n%zu records written under %s\n", records.size(), bench_settings.results_dir.c_str());
+      SuiteRunOptions options;
+      options.tasks = bench_tasks;
+      options.checkpoint_dir = bench_checkpoints;
+      const auto result = run_suite(suite, bench_settings, options);
+      std::printf("\n%zu records under %s (%d run, %d reused)\n", result.records.size(), bench_settings.results_dir.c_str(),
+                  result.ran, result.reused);
+      return 0;
+    }
+    if (sweep_cmd->parsed()) {
+      finish_settings(sweep_settings, data_flag);
+      if (!sweep_emit.empty()) {
+        return emit_cluster_job(sweep_emit, sweep_shards, sweep_image, sweep_out, sweep_settings,
+                                std::vector<std::string>(argv, argv + argc), suite.name);
+      }
+      SuiteRunOptions options;
+      options.trials = sweep_trials >= 0 ? sweep_trials : suite.default_trials;
+      if (options.trials < 1) throw Error("suite '" + suite.name + "' sets no search.trials; give --trials N");
+      std::tie(options.shard_index, options.shard_count) = parse_shard(sweep_shard);
+      options.tasks = sweep_tasks;
+      options.checkpoint_dir = sweep_checkpoints;
+      const auto result = run_suite(suite, sweep_settings, options);
+      std::printf("\nsweep %s, %d trials, shard %s: %zu units, %zu records under %s (%d run, %d reused)\n",
+                  suite.name.c_str(), options.trials, sweep_shard.c_str(), result.units, result.records.size(),
+                  sweep_settings.results_dir.c_str(), result.ran, result.reused);
       return 0;
     }
     if (fetch_cmd->parsed()) {

@@ -355,6 +355,24 @@ TrainedMethod load_trained(const std::string& dir) {
   return t;
 }
 
+namespace {
+// Where a method's code came from: built into this greenbench, or a plugin
+// (its path and sha256, so a record names the exact library that ran).
+nlohmann::json suite_block(const RunSettings& s) {
+  nlohmann::json suite = {{"name", s.suite}, {"version", s.suite_version}};
+  if (s.trial >= 0) suite["trial"] = {{"index", s.trial}, {"draws", s.trial_draws}};
+  return suite;
+}
+
+nlohmann::json method_origin(const std::string& name) {
+  const std::string& plugin = method_registry().origin(name);
+  if (plugin.empty()) return {{"kind", "built-in"}};
+  nlohmann::json origin = {{"kind", "plugin"}, {"path", std::filesystem::absolute(plugin).string()}};
+  if (std::filesystem::exists(plugin)) origin["sha256"] = sha256_file(plugin);
+  return origin;
+}
+}  // namespace
+
 nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSettings& s) {
   Method& method = *t.method;
   const int num_labels = static_cast<int>(p.task->label_names().size());
@@ -405,10 +423,10 @@ nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSetti
       {"schema_version", "0.1"},
       {"run_id", run_id},
       {"created", utc_now()},
-      {"suite", s.suite},
+      {"suite", suite_block(s)},
       {"method",
        {{"name", t.name}, {"family", method_registry().get(t.name).family}, {"version", "1"}, {"config", t.config},
-        {"config_hash", t.config_hash}}},
+        {"config_hash", t.config_hash}, {"origin", method_origin(t.name)}}},
       {"model", method.shape_at(operating_points.back()).to_json()},
       {"task", p.info},
       {"training", t.training},

@@ -46,7 +46,10 @@ struct RunSettings {
   uint64_t seed = 13;
   TrainOptions train;
   RoleOptions roles;
-  std::string suite = "adhoc";
+  std::string suite = "adhoc";      ///< the suite a run belongs to; with its version and trial, not hashed
+  std::string suite_version;
+  int trial = -1;                     ///< the sweep trial, -1 outside a sweep
+  nlohmann::json trial_draws;         ///< what that trial drew (already applied to these settings)
   MeasureSettings measure;
 
   /// Everything that can change a result (not `measure`): the config hash reads this.

@@ -1,0 +1,60 @@
+#include "report/task_table.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace greenbench {
+
+std::string format_task_table(const std::string& task, const std::vector<nlohmann::json>& records) {
+  double base_flops = 0, base_wall = 0, base_latency = 0;
+  // Median batch-1 latency of a point, in ms; 0 when it was not measured.
+  auto latency_ms = [](const nlohmann::json& point) {
+    const auto& l = point.value("latency_batch1", nlohmann::json(nullptr));
+    return l.is_object() && l.contains("p50_seconds") ? 1000 * l["p50_seconds"].get<double>() : 0.0;
+  };
+  for (const auto& r : records) {
+    if (r["method"]["name"] == "standard") {
+      base_flops = r["operating_points"].back()["flops_per_instance"].get<double>();
+      base_wall = r["operating_points"].back()["ms_per_instance"].get<double>();
+      base_latency = latency_ms(r["operating_points"].back());
+    }
+  }
+  std::ostringstream out;
+  char line[256];
+  std::snprintf(line, sizeof line, "\n%s (test role: %s, %zu instances)\n", task.c_str(),
+                records.front()["task"]["roles"]["test"]["source"].get<std::string>().c_str(),
+                records.front()["task"]["roles"]["test"]["examples"].get<size_t>());
+  out << line;
+  std::snprintf(line, sizeof line, "%-12s %-14s %9s %9s %12s %8s %10s %8s %8s\n", "method", "setting", "accuracy",
+                "macro-F1", "MFLOPs/inst", "x FLOPs", "b1 p50 ms", "x b1", "x wall");
+  out << line << std::string(98, '-') << "\n";
+  // f1 < 0 or ms <= 0: not measured for this row (the oracle is an analysis, not a run).
+  // "x b1": speed-up of the median batch-1 latency; "x wall": of the batched pass.
+  auto row = [&](const std::string& method, const std::string& setting, double acc, double f1, double flops, double ms,
+                 double b1) {
+    char f1_text[16] = "-", speed_flops[16] = "-", speed_wall[16] = "-", b1_text[16] = "-", speed_b1[16] = "-";
+    if (f1 >= 0) std::snprintf(f1_text, sizeof f1_text, "%.4f", f1);
+    if (base_flops > 0 && flops > 0) std::snprintf(speed_flops, sizeof speed_flops, "%.2f", base_flops / flops);
+    if (ms > 0 && base_wall > 0) std::snprintf(speed_wall, sizeof speed_wall, "%.2f", base_wall / ms);
+    if (b1 > 0) std::snprintf(b1_text, sizeof b1_text, "%.3f", b1);
+    if (b1 > 0 && base_latency > 0) std::snprintf(speed_b1, sizeof speed_b1, "%.2f", base_latency / b1);
+    std::snprintf(line, sizeof line, "%-12s %-14s %9.4f %9s %12.4g %8s %10s %8s %8s\n", method.c_str(),
+                  setting.c_str(), acc, f1_text, flops / 1e6, speed_flops, b1_text, speed_b1, speed_wall);
+    out << line;
+  };
+  for (const auto& r : records) {
+    const std::string method = r["method"]["name"];
+    for (const auto& p : r["operating_points"]) {
+      std::string setting = p["name"];
+      if (method == "truncated") setting = "k=" + std::to_string(r["method"]["config"]["layers"].get<int>());
+      row(method, setting, p["accuracy"], p["macro_f1"], p["flops_per_instance"], p["ms_per_instance"], latency_ms(p));
+    }
+    if (r["analysis"].contains("oracle")) {
+      const auto& o = r["analysis"]["oracle"];
+      row(method, "oracle", o["accuracy"], -1, o["flops_per_instance"], 0, 0);
+    }
+  }
+  return out.str();
+}
+
+}  // namespace greenbench

@@ -1,0 +1,80 @@
+#include "run/merge_records.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace greenbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What a run computed, as opposed to how long it took: two records of the
+// same run must agree on this.
+nlohmann::json results_of(const nlohmann::json& record) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& p : record.at("operating_points")) {
+    points.push_back({p.at("name"), p.at("accuracy"), p.value("macro_f1", nlohmann::json()), p.at("flops_per_instance")});
+  }
+  return points;
+}
+
+// The record's run id and task, checked to be safe as file names.
+std::pair<std::string, std::string> key_of(const nlohmann::json& record) {
+  const std::string run_id = record.at("run_id").get<std::string>();
+  const std::string task = record.at("task").at("name").get<std::string>();
+  for (const std::string& part : {run_id, task}) {
+    if (part.empty() || part.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+                            std::string::npos || part[0] == '.') {
+      throw Error("run id or task name '" + part + "' is not a plain file name");
+    }
+  }
+  return {task, run_id};
+}
+
+}  // namespace
+
+MergeReport merge_records(const std::vector<std::string>& inputs, const std::string& out) {
+  MergeReport report;
+  for (const auto& input : inputs) {
+    if (!fs::is_directory(input)) throw Error("merge: '" + input + "' is not a folder");
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::recursive_directory_iterator(input)) {
+      if (entry.is_regular_file()) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());  // the same report on every file system
+    for (const auto& file : files) {
+      const std::string name = file.filename().string();
+      if (name.find(".tmp.") != std::string::npos) {
+        ++report.temp_files;
+        continue;
+      }
+      if (file.extension() != ".json") continue;
+      try {
+        const std::string text = read_file(file.string());
+        const nlohmann::json record = nlohmann::json::parse(text);
+        const auto [task, run_id] = key_of(record);
+        const std::string target = out + "/" + task + "/" + run_id + ".json";
+        if (fs::exists(target)) {
+          if (results_of(nlohmann::json::parse(read_file(target))) == results_of(record)) {
+            ++report.already_there;
+          } else {
+            report.conflicts.push_back(file.string() + ": run " + run_id + " is already in " + target +
+                                       " with different results; kept that one");
+          }
+          continue;
+        }
+        write_file_atomic(target, text);
+        ++report.copied;
+      } catch (const std::exception& e) {
+        report.refused.push_back(file.string() + ": " + e.what());
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace greenbench
