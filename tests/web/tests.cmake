@@ -1,0 +1,23 @@
+# web_site_fixture: the static leaderboard (web/) in headless Chromium, on a
+# fixture site built from ${CMAKE_BINARY_DIR}/web/dist (target greenbench_web)
+# by tests/web/make_fixture_site.mjs: no C++ output needed. Skipped (77) when
+# node, Chromium or npm (at configure time) is missing.
+# Include from tests/CMakeLists.txt: include(${CMAKE_CURRENT_SOURCE_DIR}/web/tests.cmake OPTIONAL)
+find_program(GREENBENCH_NPM npm)
+find_program(GREENBENCH_NODE node)
+get_filename_component(_web_dir "${CMAKE_CURRENT_LIST_DIR}/../../web" ABSOLUTE)
+set(_web_skip "")
+if(NOT GREENBENCH_NPM OR NOT GREENBENCH_NODE)
+  set(_web_skip "node/npm were not found when CMake configured, so greenbench_web (web/dist) was not built")
+endif()
+
+add_test(NAME web_site_fixture
+  COMMAND sh "${CMAKE_CURRENT_LIST_DIR}/run_fixture_test.sh"
+          "${CMAKE_BINARY_DIR}/web/dist"
+          "${CMAKE_BINARY_DIR}/tests/web_site_fixture"
+          "${_web_dir}")
+set_tests_properties(web_site_fixture PROPERTIES
+  LABELS web
+  SKIP_RETURN_CODE 77
+  TIMEOUT 180
+  ENVIRONMENT "GREENBENCH_WEB_SKIP=${_web_skip}")
