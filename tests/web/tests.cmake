@@ -21,3 +21,10 @@ set_tests_properties(web_site_fixture PROPERTIES
   SKIP_RETURN_CODE 77
   TIMEOUT 180
   ENVIRONMENT "GREENBENCH_WEB_SKIP=${_web_skip}")
+
+# web_rows_unit: sorting, filtering, CSV quoting and number formatting of
+# web/src/rows.js and common.js in plain Node (no browser, no npm packages).
+add_test(NAME web_rows_unit
+  COMMAND sh -c "command -v node >/dev/null 2>&1 || { echo 'SKIP: node not found'; exit 77; }; exec node \"$0\""
+          "${CMAKE_CURRENT_LIST_DIR}/rows_test.mjs")
+set_tests_properties(web_rows_unit PROPERTIES LABELS web SKIP_RETURN_CODE 77 TIMEOUT 60)
