@@ -12,6 +12,9 @@ packages=(
   libcurl4-openssl-dev libarchive-dev libssl-dev libpapi-dev libicu-dev
   python3                 # loopback HTTP server used by the download tests
   slurm-wlm munge         # the sweep's Slurm test starts a single-node cluster on loopback
+  libvalijson-dev python3-jsonschema  # JSON Schema validation of records (C++; and a second validator in the tests)
+  libcpp-httplib-dev      # the ingest server of `greenbench serve`
+  nodejs chromium         # the leaderboard site is bundled with npm packages; its test runs headless Chromium
 )
 
 SUDO=""
@@ -31,6 +34,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
   echo "install-deps: all ${#packages[@]} packages present"
+fi
+
+# Debian's nodejs leaves npm to its own package; NodeSource's bundles it (and
+# conflicts with Debian's npm), so npm is installed only where it is missing.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: installing npm"
+  $SUDO apt-get install -y -q --no-install-recommends npm
 fi
 
 # Make sure the BLAS alternative points at OpenBLAS, not the reference BLAS.

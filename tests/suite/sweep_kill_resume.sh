@@ -52,4 +52,21 @@ diff <(record_results whole) <(record_results killed) || fail "the resumed sweep
 # And merging it elsewhere copies each run once; temp files of the killed writer are ignored.
 "$greenbench" merge --out merged killed whole > merge.log 2>&1 || { cat merge.log; fail "merge"; }
 grep -q "$total records copied, $total already there" merge.log || { cat merge.log; fail "merge counts"; }
+# A second, independent validator (Python's jsonschema) on this real output.
+if python3 -c 'import jsonschema' 2>/dev/null; then
+  python3 - "$here/../../results/schema.json" killed <<'PY' || fail "records do not validate against results/schema.json"
+import json, pathlib, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+validator = jsonschema.Draft7Validator(schema)
+paths = sorted(pathlib.Path(sys.argv[2]).rglob("*.json"))
+for path in paths:
+    errors = [f"{'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(json.loads(path.read_text()))]
+    assert not errors, f"{path}: {errors[:3]}"
+print(f"jsonschema: {len(paths)} records valid against results/schema.json")
+PY
+else
+  echo "note: python3-jsonschema not installed; only greenbench validate checked the records"
+fi
+"$greenbench" validate --allow-unknown-data killed > validate.log || { cat validate.log; fail "greenbench validate"; }
+tail -n 1 validate.log
 echo "passed: killed at $before/$total records, resumed to $total, equal to the uninterrupted sweep"

@@ -28,3 +28,13 @@ add_test(NAME web_rows_unit
   COMMAND sh -c "command -v node >/dev/null 2>&1 || { echo 'SKIP: node not found'; exit 77; }; exec node \"$0\""
           "${CMAKE_CURRENT_LIST_DIR}/rows_test.mjs")
 set_tests_properties(web_rows_unit PROPERTIES LABELS web SKIP_RETURN_CODE 77 TIMEOUT 60)
+
+# web_site_real: the same browser test on a site `greenbench site build` made
+# from the records of a small sweep, and the report and site checked number
+# for number against those records (real_site_test.sh).
+if(TARGET greenbench)
+  add_test(NAME web_site_real
+    COMMAND bash "${CMAKE_CURRENT_LIST_DIR}/real_site_test.sh" $<TARGET_FILE:greenbench>
+            "${CMAKE_BINARY_DIR}/tests/web_site_real" "${_web_dir}")
+  set_tests_properties(web_site_real PROPERTIES LABELS "web;e2e" SKIP_RETURN_CODE 77 TIMEOUT 600)
+endif()

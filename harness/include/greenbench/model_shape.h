@@ -37,6 +37,8 @@ struct ModelShape {
   static ModelShape of_bert(const BertConfig& config, int64_t parameters);
   static ModelShape of_bag_of_ngrams(const BagOfNgramsShape& shape, int64_t parameters);
   nlohmann::json to_json() const;
+  /// Reads what to_json wrote (the record's "model" of a point); throws on a wrong shape.
+  static ModelShape from_json(const nlohmann::json& j);
 };
 
 }  // namespace greenbench

@@ -11,12 +11,15 @@
 #include <vector>
 
 #include "cli/env_command.h"
+#include "cli/report_command.h"
 #include "cli/settings_options.h"
+#include "cli/validate_command.h"
 #include "data/fetch.h"
 #include "data/roles.h"
 #include "greenbench/registry.h"
 #include "greenbench/task.h"
 #include "measure/blas_info.h"
+#include "report/site_builder.h"
 #include "report/task_table.h"
 #include "run/build_info.h"
 #include "run/cluster_jobs.h"
@@ -192,7 +195,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bench_cmd->add_option("--preset", preset, "old name of --suite: quick, or large (= the full suite)");
   bench_cmd->add_option("--tasks", bench_tasks, "only these of the suite's tasks (default: all)");
-  std::string bench_checkpoints;
+  std::string bench_checkpoints, bench_site = "results/site";
+  bench_cmd->add_option("--site", bench_site, "build the leaderboard site of the results folder here at the end ('' for none)")
+      ->capture_default_str();
   bench_cmd->add_option("--checkpoints", bench_checkpoints,
                         "also save every trained model here, so `greenbench eval` can measure it again");
   add_settings_options(*bench_cmd, bench_settings, data_flag);
@@ -228,6 +233,47 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("inputs", merge_inputs, "results folders to read (recursively)")->required()->check(CLI::ExistingDirectory);
 
   app.add_subcommand("suites", "list the built-in suites (suite/suites/*.json)");
+
+  std::string report_results = "results/runs", report_svg = "results/report", report_task;
+  LeaderboardOptions report_options;
+  auto* report_cmd = app.add_subcommand(
+      "report",
+      "budget-aware views of a results folder: per task, the best accuracy within each budget of FLOPs, latency and\n"
+      "energy (the Pareto frontier), and expected validation performance of methods with sweep trials; tables here,\n"
+      "SVG plots in --svg");
+  report_cmd->add_option("--results", report_results, "records to read (recursively)")->capture_default_str();
+  report_cmd->add_option("--svg", report_svg, "where the SVG plots go ('' for none)")->capture_default_str();
+  report_cmd->add_option("--task", report_task, "only this task");
+  report_cmd->add_option("--budget", report_options.evp_budget, "x-axis of expected validation performance: trials, hours or kwh")
+      ->check(CLI::IsMember({"trials", "hours", "kwh"}))
+      ->capture_default_str();
+  report_cmd->add_flag("--without-replacement", report_options.evp_without_replacement,
+                       "the unbiased estimator (trials drawn without replacement) instead of the paper's");
+
+  auto* site_cmd = app.add_subcommand("site", "the static leaderboard site");
+  site_cmd->require_subcommand(1);
+  std::string site_results = "results/runs", site_out = "results/site", site_web = default_web_dist();
+  auto* site_build_cmd = site_cmd->add_subcommand(
+      "build", "records -> a self-contained static site (tables, Pareto plots, EVP curves, a page per run); works from\n"
+               "any static host or straight from the file system");
+  site_build_cmd->add_option("--results", site_results, "records to read (recursively)")->capture_default_str();
+  site_build_cmd->add_option("--out", site_out, "the site folder (replaced whole)")->capture_default_str();
+  site_build_cmd->add_option("--web-dist", site_web, "the bundled front end (built by target greenbench_web)")->capture_default_str();
+
+  std::vector<std::string> validate_paths;
+  std::string validate_hashes;
+  ValidationOptions validation;
+  auto* validate_cmd = app.add_subcommand(
+      "validate",
+      "check records: the schema (results/schema.json), FLOPs recomputed from each point's compute paths, headline\n"
+      "metrics, a known dataset hash for the task, duplicates (task, method, config hash, seed, hardware). Huge or\n"
+      "deeply nested files are refused unread.");
+  validate_cmd->add_option("records", validate_paths, "record files, or folders searched for *.json")->required();
+  validate_cmd->add_option("--dataset-hashes", validate_hashes,
+                           "more known data versions, as results/dataset_hashes.json lays them out");
+  validate_cmd->add_flag("--allow-unknown-data", validation.allow_unknown_data,
+                         "an unknown dataset hash is a warning, not an error");
+  validate_cmd->add_option("--max-bytes", validation.max_bytes, "largest record read")->capture_default_str();
 
   auto* data_cmd = app.add_subcommand("data", "manage datasets");
   data_cmd->require_subcommand(1);
@@ -285,6 +331,18 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("methods")) return list_methods();
     if (app.got_subcommand("suites")) return list_suites();
     if (merge_cmd->parsed()) return merge_command(merge_out, merge_inputs);
+    if (report_cmd->parsed()) return report_command(report_results, report_svg, report_task, report_options);
+    if (site_build_cmd->parsed()) {
+      const SiteBuild site = build_site(site_results, site_out, site_web);
+      for (const auto& s : site.skipped) std::fprintf(stderr, "skipped %s\n", s.c_str());
+      std::printf("site: %s (%zu runs, %zu operating points); open %s/index.html\n", site_out.c_str(), site.records,
+                  site.rows, site_out.c_str());
+      return 0;
+    }
+    if (validate_cmd->parsed()) {
+      validation.dataset_hashes = dataset_hashes_with(validate_hashes);
+      return validate_command(validate_paths, validation);
+    }
     if (env_cmd->parsed()) return print_env(env_json);
     if (run_cmd->parsed() && suite_cmd) {
       if (!run_method_name.empty()) throw Error("run --suite runs every method of the suite; drop '" + run_method_name + "'");
@@ -332,6 +390,17 @@ int main(int argc, char** argv) {
       const auto result = run_suite(suite, bench_settings, options);
       std::printf("\n%zu records under %s (%d run, %d reused)\n", result.records.size(), bench_settings.results_dir.c_str(),
                   result.ran, result.reused);
+      // The bench ends with the leaderboard site beside its records.
+      if (!bench_site.empty()) {
+        try {
+          const SiteBuild site = build_site(bench_settings.results_dir, bench_site, default_web_dist());
+          std::printf("site: %s (%zu runs); open %s/index.html or `greenbench serve`\n", bench_site.c_str(),
+                      site.records, bench_site.c_str());
+        } catch (const std::exception& e) {
+          // The records are the result; a missing front end must not fail the bench.
+          std::fprintf(stderr, "greenbench: the site was not built: %s\n", e.what());
+        }
+      }
       return 0;
     }
     if (sweep_cmd->parsed()) {

@@ -32,4 +32,24 @@ nlohmann::json ModelShape::to_json() const {
   return j;
 }
 
+ModelShape ModelShape::from_json(const nlohmann::json& j) {
+  const nlohmann::json& config = j.at("config");
+  ModelShape shape;
+  if (config.at("model_type") == "bag_of_ngrams") {
+    shape.kind = Kind::bag_of_ngrams;
+    shape.bag_of_ngrams.embedding_dim = config.at("embedding_dim").get<int>();
+    shape.bag_of_ngrams.max_ngram = config.at("max_ngram").get<int>();
+    shape.bag_of_ngrams.buckets = config.at("buckets").get<int64_t>();
+    shape.bag_of_ngrams.num_labels = config.at("num_labels").get<int>();
+  } else {
+    shape.kind = Kind::bert;
+    shape.bert = BertConfig::from_json(config);
+  }
+  shape.parameters = j.at("parameter_count").get<int64_t>();
+  shape.arithmetic = j.value("arithmetic", "fp32");
+  shape.nonzero_parameters = j.value("nonzero_parameter_count", int64_t{-1});
+  shape.weight_bytes = j.value("weight_bytes", int64_t{0});
+  return shape;
+}
+
 }  // namespace greenbench

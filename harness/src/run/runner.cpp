@@ -2,7 +2,9 @@
 
 #include <ctime>
 
+#include <array>
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -135,10 +137,24 @@ nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches,
   const int depth = shape.kind == ModelShape::Kind::bert ? shape.bert.num_hidden_layers : 0;
   double flops = 0;
   std::vector<int64_t> histogram(static_cast<size_t>(depth), 0);
+  // Per compute path (layers run, exit heads evaluated): instances and the sum
+  // of their lengths and squared lengths. FLOPs are at most quadratic in the
+  // length, so these let `greenbench validate` recompute the total exactly.
+  std::map<std::pair<int, int>, std::array<double, 3>> paths;
   for (size_t i = 0; i < predictions.size(); ++i) {
     const auto& p = predictions[i];
-    flops += instance_flops(shape, static_cast<int>(test.ids[i].size()), p.layers_run, p.exits_evaluated);
+    const int length = static_cast<int>(test.ids[i].size());
+    flops += instance_flops(shape, length, p.layers_run, p.exits_evaluated);
     if (p.layers_run >= 1 && p.layers_run <= depth) histogram[static_cast<size_t>(p.layers_run - 1)] += 1;
+    auto& path = paths[{p.layers_run, p.exits_evaluated}];
+    path[0] += 1;
+    path[1] += length;
+    path[2] += static_cast<double>(length) * length;
+  }
+  nlohmann::json by_path = nlohmann::json::array();
+  for (const auto& [key, sums] : paths) {
+    by_path.push_back({{"layers_run", key.first}, {"exits_evaluated", key.second}, {"instances", sums[0]},
+                       {"tokens", sums[1]}, {"tokens_squared", sums[2]}});
   }
   const double n = static_cast<double>(test.size());
   Scores s = score(predictions, test.labels, num_labels);
@@ -154,7 +170,7 @@ nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches,
                            {"energy", readings["energy"]},
                            {"counters", readings["counters"]},
                            {"flops_cross_check", cross_check(readings["counters"], flops)},
-                           {"exit_histogram", {{"by_layers_run", histogram}}},
+                           {"exit_histogram", {{"by_layers_run", histogram}, {"by_path", by_path}}},
                            {"model", shape.to_json()}};
 
   if (!singles.empty()) {
@@ -420,7 +436,7 @@ nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSetti
   }
   const std::string run_id = p.task->name() + "-" + t.name + "-" + record_key + "-s" + std::to_string(s.seed);
   nlohmann::json record = {
-      {"schema_version", "0.1"},
+      {"schema_version", kRecordSchemaVersion},
       {"run_id", run_id},
       {"created", utc_now()},
       {"suite", suite_block(s)},

@@ -20,6 +20,10 @@
 
 namespace greenbench {
 
+/// The version of the record format written here; results/schema.json
+/// describes it (0.1 had "suite" as a bare name and no compute paths).
+inline constexpr const char* kRecordSchemaVersion = "0.2";
+
 /// What is measured around a run and how it is priced. These change no
 /// prediction, so they stay out of the config hash; the record carries them.
 struct MeasureSettings {

@@ -1,0 +1,110 @@
+#include "report/site_builder.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+#ifndef GREENBENCH_WEB_DIST
+#define GREENBENCH_WEB_DIST ""
+#endif
+
+namespace greenbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string shell_quoted(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+std::string default_web_dist() { return GREENBENCH_WEB_DIST; }
+
+std::string as_script(const std::string& name, const nlohmann::json& value) {
+  return "window." + name + " = " + value.dump(-1, ' ', true) + ";\n";
+}
+
+std::string reproduce_command(const nlohmann::json& r) {
+  const nlohmann::json& s = r.value("reproducibility", nlohmann::json::object()).value("settings", nlohmann::json::object());
+  const nlohmann::json& train = s.value("train", nlohmann::json::object());
+  const nlohmann::json& roles = s.value("roles", nlohmann::json::object());
+  std::string cmd = "greenbench run " + shell_quoted(r["task"]["name"].get<std::string>()) + " " +
+                    shell_quoted(r["method"]["name"].get<std::string>()) + " --config " +
+                    shell_quoted(r["method"].value("config", nlohmann::json::object()).dump());
+  auto flag = [&](const char* name, const nlohmann::json& v) {
+    if (!v.is_null()) cmd += std::string(" --") + name + " " + shell_quoted(v.is_string() ? v.get<std::string>() : v.dump());
+  };
+  flag("size", s.value("model_size", nlohmann::json()));
+  flag("layers", s.value("num_layers", nlohmann::json()));
+  flag("pooling", s.value("pooling", nlohmann::json()));
+  flag("max-len", s.value("max_len", nlohmann::json()));
+  flag("vocab-size", s.value("vocab_size", nlohmann::json()));
+  flag("epochs", train.value("epochs", nlohmann::json()));
+  flag("batch-size", train.value("batch_size", nlohmann::json()));
+  flag("lr", train.value("learning_rate", nlohmann::json()));
+  flag("precision", train.value("precision", nlohmann::json()));
+  flag("max-train", roles.value("max_train", nlohmann::json()));
+  flag("max-calibration", roles.value("max_calibration", nlohmann::json()));
+  flag("max-test", roles.value("max_test", nlohmann::json()));
+  flag("eval-batch-size", s.value("eval_batch_size", nlohmann::json()));
+  flag("threads", s.value("threads", nlohmann::json()));
+  flag("seed", s.value("seed", nlohmann::json()));
+  return cmd + " --data DATA";
+}
+
+SiteBuild build_site(const std::string& results_dir, const std::string& out_dir, const std::string& web_dist,
+                     const LeaderboardOptions& options) {
+  if (web_dist.empty() || !fs::exists(fs::path(web_dist) / "index.html")) {
+    throw Error("no built front end at '" + web_dist + "' (index.html missing): build target greenbench_web (needs " +
+                "node and npm; `bash scripts/install-deps.sh` installs them), or give --web-dist DIR");
+  }
+  SiteBuild result;
+  const std::vector<nlohmann::json> records = read_records(results_dir, &result.skipped);
+  const nlohmann::json data = [&] {
+    nlohmann::json d = leaderboard_data(records, options);
+    d["generated"] = [] {
+      char text[32];
+      const std::time_t now = std::time(nullptr);
+      std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+      return std::string(text);
+    }();
+    return d;
+  }();
+
+  // Built beside the target, then swapped in by rename.
+  const fs::path target = fs::absolute(out_dir).lexically_normal();
+  const fs::path staging = target.string() + ".building." + std::to_string(::getpid());
+  fs::remove_all(staging);
+  fs::create_directories(staging.parent_path());
+  fs::copy(web_dist, staging, fs::copy_options::recursive);
+  write_file_atomic((staging / "data/leaderboard.js").string(), as_script("GREENBENCH", data));
+  static const std::regex plain_id("[A-Za-z0-9_.-]+");
+  for (const auto& r : records) {
+    const std::string id = r["run_id"].is_string() ? r["run_id"].get<std::string>() : "";
+    if (!std::regex_match(id, plain_id) || id[0] == '.') {
+      result.skipped.push_back(r.value("path", std::string("?")) + ": run id is not a plain file name");
+      continue;
+    }
+    nlohmann::json shown = r;
+    shown.erase("path");
+    shown["reproduce"] = reproduce_command(r);
+    write_file_atomic((staging / "runs" / (id + ".js")).string(), as_script("GREENBENCH_RUN", shown));
+    ++result.records;
+  }
+  for (const auto& t : data["tasks"]) result.rows += t["rows"].size();
+
+  const fs::path old = target.string() + ".old." + std::to_string(::getpid());
+  if (fs::exists(target)) fs::rename(target, old);
+  fs::rename(staging, target);
+  fs::remove_all(old);
+  return result;
+}
+
+}  // namespace greenbench
