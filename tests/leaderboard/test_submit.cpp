@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <httplib.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -102,6 +103,43 @@ TEST_CASE("submit: nothing listening", "[submit]") {
   CHECK(r.attempts == 3);
   CHECK(retries.size() == 2);
   CHECK_THAT(r.message, Catch::Contains("nothing is listening") && Catch::Contains("gave up after 3 attempts"));
+}
+
+TEST_CASE("submit: a connection broken before the answer is retried", "[submit]") {
+  // A listener that reads the start of each request and hangs up.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(fd, 16) == 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::atomic<int> hung_up{0};
+  std::atomic<bool> done{false};
+  std::thread rude([&] {
+    while (!done) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      const int conn = ::accept(fd, nullptr, nullptr);
+      if (conn < 0) continue;
+      char buf[256];
+      (void)!::recv(conn, buf, sizeof buf, 0);
+      ::close(conn);
+      ++hung_up;
+    }
+  });
+  SubmitOptions o = options_for("http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)));
+  o.retries = 2;
+  SubmitResult r = submit_record("a.json", make_record("a"), o);
+  done = true;
+  rude.join();
+  ::close(fd);
+  CHECK(r.outcome == SubmitOutcome::kFailed);
+  CHECK(r.attempts == 3);
+  CHECK(hung_up == 3);
+  CHECK_THAT(r.message, Catch::Contains("the connection broke before the server answered") &&
+                            Catch::Contains("gave up after 3 attempts"));
 }
 
 TEST_CASE("submit: a server that does not answer in time", "[submit]") {

@@ -26,8 +26,12 @@ struct IngestVerdict {
 };
 
 /// Judges a body. May throw: the server answers 400 with what() then.
+/// Called from several request threads at once (and, at start-up, once per
+/// *.json file under the results folder): it must be thread-safe.
 using IngestVerdictFn = std::function<IngestVerdict(const std::string& body)>;
-/// Rebuilds the leaderboard data (the site) from the results folder.
+/// Rebuilds the leaderboard data (the site) from the results folder. Runs on
+/// its own thread, never twice at once, while uploads go on (each stored
+/// file appears whole, by rename).
 using RebuildFn = std::function<void()>;
 
 struct IngestServerOptions {
