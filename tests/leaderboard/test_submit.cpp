@@ -299,7 +299,7 @@ TEST_CASE("submit: files it cannot send, and the summary", "[submit]") {
   CHECK(s.failed == 4);
   CHECK(s.exit_code() == 1);
   CHECK_THAT(out_text, Catch::Contains("stored   " + f.dir / "in/good.json" + " -> sst2/good.json"));
-  CHECK_THAT(out_text, Catch::Contains("already  " + f.dir / "in/good.json"));
+  CHECK_THAT(out_text, Catch::Contains("already  " + f.dir / "in/good.json" + " -> sst2/good.json (the identical"));
   CHECK_THAT(out_text, Catch::Contains("submit: 6 files to " + server.url() +
                                        "/api/v1/results: 1 stored, 1 already there, 4 failed"));
   CHECK_THAT(err_text, Catch::Contains("cannot read " + f.dir / "in/missing.json" + ": No such file"));

@@ -332,7 +332,7 @@ SubmitSummary submit_files(const std::vector<std::string>& files, const SubmitOp
         break;
       case SubmitOutcome::kAlreadyThere:
         ++summary.already_there;
-        if (out) std::fprintf(out, "already  %s (%s)\n", file.c_str(), r.message.c_str());
+        if (out) std::fprintf(out, "already  %s -> %s (the identical record is on the server)\n", file.c_str(), r.stored.c_str());
         break;
       case SubmitOutcome::kFailed:
         ++summary.failed;
