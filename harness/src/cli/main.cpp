@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/env_command.h"
+#include "cli/leaderboard_commands.h"
 #include "cli/report_command.h"
 #include "cli/settings_options.h"
 #include "cli/validate_command.h"
@@ -250,6 +251,11 @@ int main(int argc, char** argv) {
   report_cmd->add_flag("--without-replacement", report_options.evp_without_replacement,
                        "the unbiased estimator (trials drawn without replacement) instead of the paper's");
 
+  auto leaderboard = add_leaderboard_commands(app);
+  bool serve_allow_unknown_data = false;
+  leaderboard.serve->add_flag("--allow-unknown-data", serve_allow_unknown_data,
+                              "accept records whose dataset hash is no known version of the task's data");
+
   auto* site_cmd = app.add_subcommand("site", "the static leaderboard site");
   site_cmd->require_subcommand(1);
   std::string site_results = "results/runs", site_out = "results/site", site_web = default_web_dist();
@@ -331,6 +337,33 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("methods")) return list_methods();
     if (app.got_subcommand("suites")) return list_suites();
     if (merge_cmd->parsed()) return merge_command(merge_out, merge_inputs);
+    if (leaderboard.parsed()) {
+      ValidationOptions options;
+      options.allow_unknown_data = serve_allow_unknown_data;
+      options.max_bytes = leaderboard.serve_args->max_bytes;
+      // Each upload (and each record found at start-up) is checked like `greenbench validate`.
+      auto verdict = [options](const std::string& body) {
+        const RecordValidation v = validate_record_text(body, options);
+        IngestVerdict verdict;
+        verdict.ok = v.ok();
+        verdict.errors = v.errors;
+        if (v.ok()) {
+          verdict.task = v.record["task"]["name"];
+          verdict.run_id = v.record["run_id"];
+          verdict.duplicate_key = v.duplicate_key;
+        }
+        return verdict;
+      };
+      const ServeArgs& serve = *leaderboard.serve_args;
+      auto rebuild = [serve] {
+        try {
+          build_site(serve.results_dir, serve.site_dir, default_web_dist());
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "greenbench serve: the site was not rebuilt: %s\n", e.what());
+        }
+      };
+      return run_leaderboard_command(leaderboard, verdict, rebuild);
+    }
     if (report_cmd->parsed()) return report_command(report_results, report_svg, report_task, report_options);
     if (site_build_cmd->parsed()) {
       const SiteBuild site = build_site(site_results, site_out, site_web);
