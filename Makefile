@@ -2,6 +2,8 @@
 #   make setup   install the Debian packages and build (Release)
 #   make bench   the quick suite (suite/suites/quick.json) on all five tasks; SUITE=smoke|quick|full|paper
 #   make test    build and run every test with ctest
+#   make site    the leaderboard site of results/runs in results/site (make bench builds it too)
+#   make report  Pareto and expected-validation-performance tables, SVGs in results/report
 #   make microbench  Google Benchmark microbenchmarks, JSON in results/microbench/
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -10,7 +12,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 DATA ?= $(or $(GREENBENCH_DATA),$(if $(wildcard ../shared/data),../shared/data,data))
 SUITE ?= quick
 
-.PHONY: setup deps build bench bench-full bench-large test microbench clean
+.PHONY: setup deps build bench bench-full bench-large test site report microbench clean
 
 setup: deps build
 
@@ -31,6 +33,12 @@ bench-large: bench-full
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+site: build
+	./$(BUILD)/greenbench site build --results results/runs --out results/site
+
+report: build
+	./$(BUILD)/greenbench report --results results/runs --svg results/report
 
 microbench: build
 	mkdir -p results/microbench

@@ -110,7 +110,7 @@ std::string text_of(json record) {
 }
 }  // namespace
 
-TEST_CASE("records the harness writes pass validation; the fixture data is flagged as unknown", "[report][validate]") {
+TEST_CASE("records the harness writes pass validation, the fixture data flagged as unknown", "[report][validate]") {
   auto& r = Records::get();
   for (const json* record : {&r.early_exit, &r.bow}) {
     const auto v = validate_record_text(text_of(*record), lenient());
