@@ -16,13 +16,13 @@ namespace {
 using Json = nlohmann::json;
 const double kNotMeasured = std::numeric_limits<double>::quiet_NaN();
 
-// Joules per instance of a point's batched pass: measured, else the labelled estimate.
-std::pair<double, std::string> energy_per_instance(const Json& point, double instances) {
-  const Json& e = point.value("energy", Json::object());
-  if (e.value("measured", false) && e.contains("joules") && e["joules"].is_number())
-    return {e["joules"].get<double>() / instances, "measured"};
+// Joules of one energy reading (a phase's "energy" block): measured, else
+// its labelled estimate, else not a number.
+std::pair<double, std::string> joules_of(const Json& e) {
+  if (!e.is_object()) return {kNotMeasured, ""};
+  if (e.value("measured", false) && e.contains("joules") && e["joules"].is_number()) return {e["joules"].get<double>(), "measured"};
   if (e.contains("estimate") && e["estimate"].is_object() && e["estimate"].contains("joules"))
-    return {e["estimate"]["joules"].get<double>() / instances, "estimate"};
+    return {e["estimate"]["joules"].get<double>(), "estimate"};
   return {kNotMeasured, ""};
 }
 
@@ -39,9 +39,7 @@ double trial_cost(const Json& r, const std::string& budget) {
   const Json& eff = r.value("efficiency", Json::object());
   if (budget == "hours") return eff.value("train_and_calibrate_seconds", 0.0) / 3600.0;
   if (budget == "kwh") {
-    const Json& training = eff.value("energy", Json::object()).value("training", Json::object());
-    const Json& energy = training.value("energy", training);
-    const auto [joules, kind] = energy_per_instance({{"energy", energy}}, 1.0);
+    const double joules = joules_of(eff.value("energy", Json::object()).value("training", Json())).first;
     return std::isfinite(joules) ? joules / 3.6e6 : 0.0;
   }
   return 1.0;
@@ -90,7 +88,8 @@ Json leaderboard_data(const std::vector<Json>& records, const LeaderboardOptions
       for (const auto& p : (*r)["operating_points"]) {
         const Json& l = p.value("latency_batch1", Json(nullptr));
         const double ms = l.is_object() && l.contains("p50_seconds") ? 1000 * l["p50_seconds"].get<double>() : kNotMeasured;
-        const auto [joules, kind] = energy_per_instance(p, instances);
+        auto [joules, kind] = joules_of(p.value("energy", Json()));
+        joules /= instances;  // the reading covers the whole test role
         const std::string run_id = (*r)["run_id"];
         rows.push_back({{"run_id", run_id},
                         {"method", (*r)["method"]["name"]},
