@@ -13,6 +13,7 @@
 #include <fstream>
 #include <random>
 #include <regex>
+#include <set>
 
 #include "core_fixtures.h"
 #include "greenbench/registry.h"
@@ -297,6 +298,53 @@ TEST_CASE("the same settings give the same record twice", "[runner]") {
   json c = run_method(first, "standard", json::object(), other);
   json d = run_method(first, "standard", json::object(), f.settings);
   CHECK(c["run_id"] != d["run_id"]);
+}
+
+// `standard`, recording the instances of every batch-1 predict call.
+class RecordingStandard : public Method {
+ public:
+  explicit RecordingStandard(std::vector<int64_t>& singles) : inner_(method_registry().get("standard").make()), singles_(singles) {}
+  json train(MethodContext& c) override { return inner_->train(c); }
+  json calibrate(MethodContext& c) override { return inner_->calibrate(c); }
+  std::vector<OperatingPoint> operating_points() const override { return inner_->operating_points(); }
+  void predict(const Batch& b, const OperatingPoint& p, std::vector<Prediction>& out) override {
+    if (b.indices.size() == 1) singles_.push_back(b.indices[0]);
+    inner_->predict(b, p, out);
+  }
+  ModelShape shape_at(const OperatingPoint& p) const override { return inner_->shape_at(p); }
+  std::string save(const std::string& dir) override { return inner_->save(dir); }
+  void load(const std::string& dir, const json& config) override { inner_->load(dir, config); }
+
+ private:
+  std::unique_ptr<Method> inner_;
+  std::vector<int64_t>& singles_;
+};
+
+TEST_CASE("batch-1 latency is timed after untimed passes over the very instances it times", "[runner]") {
+  static std::vector<int64_t> singles;
+  static bool registered = false;
+  if (!registered) {
+    method_registry().add({"recording_standard", "baseline", "standard, recording batch-1 calls", json::object(),
+                           [] { return std::make_unique<RecordingStandard>(singles); }});
+    registered = true;
+  }
+  SmallRun f;
+  f.settings.eval_batch_size = 7;  // 60 = 8 x 7 + 4: no batch of one outside the latency protocol
+  PreparedTask prepared = prepare_task("sst2", f.settings);
+  for (int passes : {1, 2}) {
+    singles.clear();
+    f.settings.measure.latency_instances = 6;
+    f.settings.measure.latency_warmup_passes = passes;
+    const json record = run_method(prepared, "recording_standard", json::object(), f.settings);
+    CHECK(record.at("measurement_settings").at("latency_warmup_passes") == passes);
+    REQUIRE(singles.size() == static_cast<size_t>(6 * (passes + 1)));
+    const std::vector<int64_t> timed(singles.end() - 6, singles.end());
+    CHECK(std::set<int64_t>(timed.begin(), timed.end()).size() == 6);
+    for (int pass = 0; pass < passes; ++pass) {
+      CHECK(std::vector<int64_t>(singles.begin() + 6 * pass, singles.begin() + 6 * (pass + 1)) == timed);
+    }
+    CHECK(record.at("operating_points")[0].at("latency_batch1").at("count") == 6);
+  }
 }
 
 TEST_CASE("run_method rejects unknown methods and out-of-range settings with a clear error", "[runner]") {

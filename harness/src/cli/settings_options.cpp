@@ -27,6 +27,9 @@ void add_settings_options(CLI::App& c, RunSettings& s, std::string& data_flag) {
   c.add_option("--threads", s.threads, "threads to use: fp32 work gives them to the BLAS, bf16 training to LibTorch's pool (recorded)")->capture_default_str();
   c.add_option("--latency-instances", s.measure.latency_instances,
                "test instances timed one at a time (batch 1) per operating point")->capture_default_str();
+  c.add_option("--latency-warmup-passes", s.measure.latency_warmup_passes,
+               "untimed passes over those instances before timing them (1: every input shape seen once)")
+      ->capture_default_str();
   c.add_option("--tdp-watts-per-core", s.measure.tdp_watts_per_core,
                "TDP per core for the energy estimate where energy cannot be measured (default: CodeCarbon's 4 W)");
   c.add_option("--grid-intensity", s.measure.carbon.grid_g_co2e_per_kwh, "grid carbon intensity, g CO2e per kWh (default: world average 2023)")

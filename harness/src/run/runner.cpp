@@ -177,7 +177,7 @@ nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches,
     std::vector<Prediction> one;
     const auto samples = time_each_call(
         [&](size_t i) { method.predict(singles[i % singles.size()], point, one); },
-        static_cast<size_t>(measure.latency_warmup), singles.size());
+        static_cast<size_t>(measure.latency_warmup_passes) * singles.size(), singles.size());
     nlohmann::json latency = latency_stats(samples).to_json();
     latency["batch_size"] = 1;
     latency["instances"] = "a seeded sample of the test role (settings.measure.latency_instances)";
@@ -200,7 +200,7 @@ nlohmann::json RunSettings::to_json() const {
 
 nlohmann::json MeasureSettings::to_json() const {
   nlohmann::json j = {{"latency_instances", latency_instances},
-                      {"latency_warmup", latency_warmup},
+                      {"latency_warmup_passes", latency_warmup_passes},
                       {"carbon", carbon.to_json()}};
   j["tdp_watts_per_core"] = tdp_watts_per_core ? nlohmann::json(*tdp_watts_per_core) : nlohmann::json(nullptr);
   return j;

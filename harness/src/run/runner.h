@@ -28,7 +28,12 @@ inline constexpr const char* kRecordSchemaVersion = "0.2";
 /// prediction, so they stay out of the config hash; the record carries them.
 struct MeasureSettings {
   int latency_instances = 100;  ///< test instances timed one at a time (batch 1) per operating point
-  int latency_warmup = 10;      ///< untimed batch-1 calls before those
+  /// Untimed passes over those same instances before the timed one. One pass
+  /// means every timed input shape was seen once: oneDNN builds a kernel per
+  /// new input shape (about 1 ms for a Linear here, against 60 us for the
+  /// call itself), and batch-1 text has many lengths, so a short warm-up timed
+  /// kernel creation instead of inference (suite/microbench/bench_quantized.cpp).
+  int latency_warmup_passes = 1;
   std::optional<double> tdp_watts_per_core;  ///< for the energy estimate; default: see cpu_energy_estimate.h
   CarbonFactors carbon;
   nlohmann::json to_json() const;

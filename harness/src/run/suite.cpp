@@ -69,7 +69,7 @@ const std::map<std::string, Setter>& setters() {
     t["max_test"] = [f = integer("max_test")](const Json& v, RunSettings& s) { s.roles.max_test = static_cast<size_t>(f(v)); };
     t["threads"] = [f = integer("threads")](const Json& v, RunSettings& s) { s.threads = static_cast<int>(f(v)); };
     t["latency_instances"] = [f = integer("latency_instances")](const Json& v, RunSettings& s) { s.measure.latency_instances = static_cast<int>(f(v)); };
-    t["latency_warmup"] = [f = integer("latency_warmup")](const Json& v, RunSettings& s) { s.measure.latency_warmup = static_cast<int>(f(v)); };
+    t["latency_warmup_passes"] = [f = integer("latency_warmup_passes")](const Json& v, RunSettings& s) { s.measure.latency_warmup_passes = static_cast<int>(f(v)); };
     return t;
   }();
   return table;

@@ -52,7 +52,7 @@ std::vector<std::string> builtin_suite_names();
 /// Applies settings keys (size, layers, pooling, max_len, vocab_size, epochs,
 /// batch_size, lr, warmup_fraction, weight_decay, precision, eval_batch_size,
 /// max_train, max_calibration, max_test, threads, latency_instances,
-/// latency_warmup) onto `settings`. Unknown keys and wrong types are errors
+/// latency_warmup_passes) onto `settings`. Unknown keys and wrong types are errors
 /// naming `where`.
 void apply_suite_settings(const nlohmann::json& values, RunSettings& settings, const std::string& where);
 

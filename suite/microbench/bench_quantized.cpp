@@ -1,0 +1,95 @@
+// Dynamic int8 Linear against fp32 at batch 1, per quantized engine: one
+// Linear of the microbenchmark model's shapes, and one whole encoder layer.
+// The third argument says what the calls see: 0 the same input every call;
+// 1 one of 16 inputs of 16 lengths in turn; 2 a new input of the same length
+// each call; 3 a new input of a new length each call (2 and 3: a fixed 120
+// calls). Real batch-1 text is 3. LibTorch 1.13's oneDNN path compiles a
+// kernel per input shape and per activation scale (the scale is a constant
+// of the kernel), so it is fast only in 0 and 1; see ONEDNN_VERBOSE=2.
+#include <benchmark/benchmark.h>
+#include <torch/torch.h>
+
+#include "gemm_reference.h"
+#include "measure/flops.h"
+#include "model/bert.h"
+#include "model/quantizable_linear.h"
+
+namespace greenbench::microbench {
+namespace {
+
+constexpr int kDistinctLengths = 16;
+constexpr int kFreshInputCalls = 120;
+
+// Engine argument: -1 fp32, 0 QNNPACK, 1 oneDNN.
+std::optional<at::QEngine> engine_of(int64_t arg) {
+  if (arg < 0) return std::nullopt;
+  return arg == 0 ? at::QEngine::QNNPACK : at::QEngine::ONEDNN;
+}
+
+std::string label_of(int64_t arg) { return arg < 0 ? "fp32" : quantized_engine_name(*engine_of(arg)); }
+
+const char* const kInputModes[] = {" same input", " 16 inputs in turn", " new input each call",
+                                   " new input and length each call"};
+
+// The inputs a run cycles through, as the mode says.
+std::vector<torch::Tensor> inputs(int64_t seq, int64_t width, int64_t mode) {
+  const int count = mode == 0 ? 1 : mode == 1 ? kDistinctLengths : kFreshInputCalls;
+  const bool new_lengths = mode == 1 || mode == 3;
+  std::vector<torch::Tensor> xs;
+  for (int i = 0; i < count; ++i) xs.push_back(torch::randn({1, new_lengths ? seq + i : seq, width}));
+  return xs;
+}
+
+// Args: engine, sequence length, varied lengths, in features, out features.
+void BM_LinearBatch1(benchmark::State& state) {
+  const auto engine = engine_of(state.range(0));
+  const int64_t seq = state.range(1), in = state.range(3), out = state.range(4);
+  torch::manual_seed(1);
+  QuantizableLinear linear(in, out);
+  if (engine) linear->prepare_int8(*engine);
+  linear->use_int8(engine);
+  torch::NoGradGuard no_grad;
+  const auto xs = inputs(seq, in, state.range(2));
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(linear->forward(xs[i++ % xs.size()]));
+  state.SetLabel(label_of(state.range(0)) + kInputModes[state.range(2)]);
+}
+BENCHMARK(BM_LinearBatch1)
+    ->ArgsProduct({{-1, 0, 1}, {48}, {0, 1}, {256}, {256, 1024}})
+    ->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_LinearBatch1)
+    ->ArgsProduct({{-1, 0, 1}, {48}, {2, 3}, {256}, {256, 1024}})
+    ->Iterations(kFreshInputCalls)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+// Args: engine, sequence length, varied lengths.
+void BM_EncoderLayerBatch1(benchmark::State& state) {
+  const auto engine = engine_of(state.range(0));
+  const int64_t seq = state.range(1);
+  const BertConfig config = microbench_config();
+  torch::manual_seed(1);
+  BertLayer layer(config, 0);
+  layer->eval();
+  if (engine) prepare_int8(*layer, *engine);
+  use_int8(*layer, engine);
+  torch::NoGradGuard no_grad;
+  const auto xs = inputs(seq, config.hidden_size, state.range(2));
+  std::vector<torch::Tensor> biases;
+  for (const auto& x : xs) biases.push_back(BertModelImpl::mask_bias(torch::ones({1, x.size(1)}, torch::kLong)));
+  size_t i = 0;
+  for (auto _ : state) {
+    const size_t k = i++ % xs.size();
+    benchmark::DoNotOptimize(layer->forward(xs[k], biases[k]));
+  }
+  state.SetLabel(label_of(state.range(0)) + kInputModes[state.range(2)]);
+  state.counters["FLOP/s"] =
+      benchmark::Counter(encoder_layer_flops(config, seq), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_EncoderLayerBatch1)
+    ->ArgsProduct({{-1, 0, 1}, {48, 128}, {0, 1}})
+    ->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_EncoderLayerBatch1)
+    ->ArgsProduct({{-1, 0, 1}, {48, 128}, {2, 3}})
+    ->Iterations(kFreshInputCalls)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+}  // namespace
+}  // namespace greenbench::microbench
