@@ -61,7 +61,7 @@ NgramBatch hash_ngrams(const Batch& batch, int max_ngram, int64_t buckets) {
 
 BagOfNgramsImpl::BagOfNgramsImpl(const BagOfNgramsShape& s) : shape(s) {
   embedding = register_module(
-      "embedding", torch::nn::EmbeddingBag(torch::nn::EmbeddingBagOptions(s.buckets, s.embedding_dim).mode(torch::kMean)));
+      "embedding", torch::nn::EmbeddingBag(torch::nn::EmbeddingBagOptions(s.buckets, s.embedding_dim).mode(torch::kMean).sparse(true)));
   classifier = register_module("classifier", torch::nn::Linear(s.embedding_dim, s.num_labels));
   torch::NoGradGuard no_grad;
   // fastText's initialisation: embeddings uniform in +-1/dim, output zero.

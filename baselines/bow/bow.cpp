@@ -1,5 +1,6 @@
 // bow: the cheapest honest baseline, a bag of hashed word-piece uni- and
-// bigrams averaged into one linear layer (fastText-style), trained with Adam.
+// bigrams averaged into one linear layer (fastText-style), trained with Adam:
+// lazy (sparse) Adam on the embedding table, dense Adam on the linear layer.
 // Every transformer's price tag on the leaderboard is read against it.
 #include <algorithm>
 #include <cstdio>
@@ -7,6 +8,7 @@
 #include <random>
 
 #include "bag_of_ngrams.h"
+#include "lazy_adam.h"
 #include "greenbench/registry.h"
 #include "model/safetensors.h"
 #include "util/error.h"
@@ -24,9 +26,12 @@ class Bow : public Method {
     torch::manual_seed(context.train_options.seed);
     model_ = BagOfNgrams(shape_);
     const int batch_size = context.config.value("batch_size", 32);
-    const int epochs = context.config.value("epochs", 5);
+    const int epochs = context.config.value("epochs", 20);
     const double peak_lr = context.config.value("learning_rate", 1e-2);
-    torch::optim::Adam optimizer(model_->parameters(), torch::optim::AdamOptions(peak_lr));
+    // A dense Adam step over the 2^20 x 16 table took ~0.3 s a batch; the
+    // lazy one touches only the batch's n-grams.
+    torch::optim::Adam optimizer(model_->classifier->parameters(), torch::optim::AdamOptions(peak_lr));
+    LazyAdam table_optimizer(model_->embedding->weight, peak_lr);
 
     std::vector<int64_t> order(context.train.size());
     std::iota(order.begin(), order.end(), 0);
@@ -49,13 +54,16 @@ class Bow : public Method {
         // Linear decay to zero, as fastText does.
         const double lr = peak_lr * (1.0 - static_cast<double>(step) / total_steps);
         for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+        table_optimizer.set_lr(lr);
         std::vector<int64_t> labels;
         for (int64_t i : indices) labels.push_back(context.train.labels[static_cast<size_t>(i)]);
         auto logits = model_->forward(hash_ngrams(context.train, indices, shape_.max_ngram, shape_.buckets));
         auto loss = torch::nn::functional::cross_entropy(logits, torch::tensor(labels, torch::kLong));
         optimizer.zero_grad();
+        model_->embedding->weight.mutable_grad() = torch::Tensor();  // a fresh sparse gradient each step
         loss.backward();
         optimizer.step();
+        table_optimizer.step();
         loss_sum += loss.item<double>();
         ++step;
         bar.advance(static_cast<int64_t>(indices.size()));
@@ -83,7 +91,7 @@ class Bow : public Method {
              {{"steps", step}, {"epochs", epochs}, {"mean_loss", step ? loss_sum / step : 0.0},
               {"selection_accuracy", selection}, {"selected_epoch", best_epoch}, {"precision", "fp32"}}},
             {"train_options",
-             {{"optimizer", "Adam"}, {"learning_rate", peak_lr}, {"schedule", "linear decay to 0"},
+             {{"optimizer", "Adam (lazy on the embedding rows a batch touches)"}, {"learning_rate", peak_lr}, {"schedule", "linear decay to 0"},
               {"batch_size", batch_size}, {"epochs", epochs}, {"seed", context.train_options.seed}}}};
   }
 
@@ -165,7 +173,7 @@ class Bow : public Method {
 void register_method_bow(MethodRegistry& registry) {
   registry.add({"bow", "baseline",
                 "fastText-style bag of hashed word-piece uni- and bigrams, averaged, one linear layer",
-                {{"embedding_dim", 16}, {"max_ngram", 2}, {"buckets", 1 << 20}, {"epochs", 5},
+                {{"embedding_dim", 16}, {"max_ngram", 2}, {"buckets", 1 << 20}, {"epochs", 20},
                  {"batch_size", 32}, {"learning_rate", 1e-2}},
                 [] { return std::make_unique<Bow>(); }});
 }

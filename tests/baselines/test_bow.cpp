@@ -12,6 +12,7 @@
 #include <set>
 
 #include "baselines/bow/bag_of_ngrams.h"
+#include "baselines/bow/lazy_adam.h"
 #include "core_fixtures.h"
 #include "greenbench/registry.h"
 #include "measure/flops.h"
@@ -31,6 +32,42 @@ EncodedSet two_instances(std::vector<int32_t> a, std::vector<int32_t> b, std::ve
   return set;
 }
 }  // namespace
+
+TEST_CASE("lazy Adam equals dense Adam on rows touched every step and leaves untouched rows alone", "[bow]") {
+  torch::manual_seed(3);
+  const auto start = torch::randn({6, 4});
+  torch::nn::EmbeddingBag sparse_bag(torch::nn::EmbeddingBagOptions(6, 4).mode(torch::kMean).sparse(true));
+  torch::nn::EmbeddingBag dense_bag(torch::nn::EmbeddingBagOptions(6, 4).mode(torch::kMean));
+  {
+    torch::NoGradGuard no_grad;
+    sparse_bag->weight.copy_(start);
+    dense_bag->weight.copy_(start);
+  }
+  LazyAdam lazy(sparse_bag->weight, 0.05);
+  torch::optim::Adam dense(dense_bag->parameters(), torch::optim::AdamOptions(0.05));
+  // Rows 0, 2 and 3 in every batch (row 2 twice); rows 1, 4 and 5 never.
+  const auto input = torch::tensor({0, 2, 2, 3, 3, 0}, torch::kLong);
+  const auto offsets = torch::tensor({0, 3}, torch::kLong);
+  for (int step = 0; step < 5; ++step) {
+    const auto target = torch::randn({2, 4});
+    sparse_bag->weight.mutable_grad() = torch::Tensor();
+    (sparse_bag(input, offsets) - target).pow(2).sum().backward();
+    REQUIRE(sparse_bag->weight.grad().is_sparse());
+    lazy.step();
+    dense.zero_grad();
+    (dense_bag(input, offsets) - target).pow(2).sum().backward();
+    dense.step();
+  }
+  const auto touched = torch::tensor({0, 2, 3}, torch::kLong), untouched = torch::tensor({1, 4, 5}, torch::kLong);
+  CHECK(torch::allclose(sparse_bag->weight.index_select(0, touched), dense_bag->weight.index_select(0, touched), 1e-5, 1e-6));
+  CHECK(torch::equal(sparse_bag->weight.index_select(0, untouched), start.index_select(0, untouched)));
+  CHECK(!torch::equal(sparse_bag->weight.index_select(0, touched), start.index_select(0, touched)));
+
+  torch::nn::EmbeddingBag dense_only(torch::nn::EmbeddingBagOptions(6, 4));
+  LazyAdam refuses(dense_only->weight, 0.05);
+  dense_only(input, offsets).sum().backward();
+  CHECK_THROWS_WITH(refuses.step(), Catch::Matchers::Contains("sparse gradient"));
+}
 
 TEST_CASE("every uni- and bigram of each instance is hashed once, the same n-gram hashes alike anywhere", "[bow]") {
   EncodedSet set = two_instances({5, 6, 7}, {9, 5, 6});
