@@ -8,6 +8,7 @@
 // rules share the paper's jointly trained, calibrated model, so the curves
 // compare the rules alone. A few thresholds also run on the int8 model
 // (dynamic quantization, see baselines/quantize): early exit on a quantized model.
+#include <algorithm>
 #include <cstdio>
 
 #include "greenbench/registry.h"
@@ -36,11 +37,28 @@ class EarlyExit : public ExitClassifierMethod {
       std::snprintf(name, sizeof name, "int8 t=%.2f", t);
       points.push_back({name, {{"threshold", t}, {"arithmetic", "int8"}, {"engine", int8_engine_}}});
     }
-    for (double t : thresholds_) {
+    for (double t : distinct_thresholds(thresholds_)) {
       std::snprintf(name, sizeof name, "t=%.2f", t);
       points.push_back({name, {{"threshold", t}}});
     }
     return points;
+  }
+
+  // A top probability is at least 1/labels, so every threshold at or below
+  // that sends every instance out at the first exit: one point, the largest
+  // of them, stands for all (the defaults reach down to 0.34 for 3 labels).
+  std::vector<double> distinct_thresholds(const std::vector<double>& thresholds) const {
+    if (!model_) return thresholds;
+    const double floor = 1.0 / model_->config.num_labels;
+    std::vector<double> kept;
+    double largest_at_floor = -1;
+    for (double t : thresholds) {
+      if (t <= floor + 1e-12) largest_at_floor = std::max(largest_at_floor, t);
+    }
+    for (double t : thresholds) {
+      if (t > floor + 1e-12 || t == largest_at_floor) kept.push_back(t);
+    }
+    return kept;
   }
 
   void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {
@@ -118,7 +136,7 @@ void register_method_early_exit(MethodRegistry& registry) {
   registry.add({"early_exit", "method",
                 "Schwartz et al. 2020: exits at several layers, calibrated, leave at the first confident one",
                 {{"exit_layers", "all"},
-                 {"thresholds", {0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0}},
+                 {"thresholds", {0.34, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0}},
                  {"entropy_thresholds", {0.05, 0.1, 0.2, 0.3, 0.45, 0.6}},
                  {"patience", {0, 1, 2, 3}},
                  {"int8", {{"engine", default_int8_engine()}, {"thresholds", {0.5, 0.7, 0.9, 1.0}}}}},
