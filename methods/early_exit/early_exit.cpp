@@ -46,7 +46,8 @@ class EarlyExit : public ExitClassifierMethod {
 
   // A top probability is at least 1/labels, so every threshold at or below
   // that sends every instance out at the first exit: one point, the largest
-  // of them, stands for all (the defaults reach down to 0.34 for 3 labels).
+  // of them, stands for all. The defaults start at 0: everyone leaves at the
+  // first exit, the cost of a 1-layer truncated model.
   std::vector<double> distinct_thresholds(const std::vector<double>& thresholds) const {
     if (!model_) return thresholds;
     const double floor = 1.0 / model_->config.num_labels;
@@ -136,7 +137,7 @@ void register_method_early_exit(MethodRegistry& registry) {
   registry.add({"early_exit", "method",
                 "Schwartz et al. 2020: exits at several layers, calibrated, leave at the first confident one",
                 {{"exit_layers", "all"},
-                 {"thresholds", {0.34, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0}},
+                 {"thresholds", {0.0, 0.34, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0}},
                  {"entropy_thresholds", {0.05, 0.1, 0.2, 0.3, 0.45, 0.6}},
                  {"patience", {0, 1, 2, 3}},
                  {"int8", {{"engine", default_int8_engine()}, {"thresholds", {0.5, 0.7, 0.9, 1.0}}}}},

@@ -200,6 +200,33 @@ TEST_CASE("the leaderboard data shows the records' own numbers, with Pareto flag
   CHECK(task["evp"].empty());  // no sweep trials among these
 }
 
+TEST_CASE("EVP on a kWh axis says when the training energy is an estimate", "[report][evp]") {
+  const json base = Records::get().bow;
+  auto trials = [&](bool measured) {
+    std::vector<json> records;
+    for (int t = 0; t < 3; ++t) {
+      json r = base;
+      r["run_id"] = base["run_id"].get<std::string>() + "-trial" + std::to_string(t);
+      r["suite"] = {{"name", "quick"}, {"version", "1"}, {"trial", {{"index", t}, {"draws", json::object()}}}};
+      r["metrics"]["accuracy"] = 0.5 + 0.1 * t;
+      json& energy = r["efficiency"]["energy"]["training"];
+      energy = {{"measured", measured}, {"estimate", {{"joules", 3.6e6 * (t + 1)}, {"label", "estimate, not a measurement"}}}};
+      if (measured) energy["joules"] = 3.6e6 * (t + 1);
+      records.push_back(r);
+    }
+    return records;
+  };
+  LeaderboardOptions kwh;
+  kwh.evp_budget = "kwh";
+  for (bool measured : {false, true}) {
+    const json evp = leaderboard_data(trials(measured), kwh)["tasks"][0]["evp"];
+    REQUIRE(evp.size() == 1);
+    CHECK(evp[0]["budget_unit"] == (measured ? "kwh" : "kwh (estimate)"));
+    // Mean cost per trial 2 kWh: n trials cost 2n.
+    CHECK(evp[0]["budget"] == json({2.0, 4.0, 6.0}));
+  }
+}
+
 TEST_CASE("the site is built whole: front end, data script, one script per run with its reproduce command",
           "[report][site]") {
   auto& r = Records::get();

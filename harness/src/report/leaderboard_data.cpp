@@ -34,12 +34,14 @@ std::string hardware_of(const Json& r) {
   return h.value("cpu", std::string("unknown CPU")) + ", " + std::to_string(threads) + (threads == 1 ? " thread" : " threads");
 }
 
-// Training time (hours) or energy (kWh) of a run, for the EVP budget axis.
-double trial_cost(const Json& r, const std::string& budget) {
+// Training time (hours) or energy (kWh) of a run, for the EVP budget axis;
+// `estimated` is set when the energy is the labelled estimate, not measured.
+double trial_cost(const Json& r, const std::string& budget, bool& estimated) {
   const Json& eff = r.value("efficiency", Json::object());
   if (budget == "hours") return eff.value("train_and_calibrate_seconds", 0.0) / 3600.0;
   if (budget == "kwh") {
-    const double joules = joules_of(eff.value("energy", Json::object()).value("training", Json())).first;
+    const auto [joules, kind] = joules_of(eff.value("energy", Json::object()).value("training", Json()));
+    if (kind == "estimate") estimated = true;
     return std::isfinite(joules) ? joules / 3.6e6 : 0.0;
   }
   return 1.0;
@@ -130,9 +132,10 @@ Json leaderboard_data(const std::vector<Json>& records, const LeaderboardOptions
       if (list.size() < 2) continue;
       std::vector<double> values;
       double cost = 0;
+      bool estimated = false;
       for (const Json* r : list) {
         values.push_back((*r)["metrics"]["accuracy"].get<double>());
-        cost += trial_cost(*r, options.evp_budget);
+        cost += trial_cost(*r, options.evp_budget, estimated);
       }
       const ExpectedMaxCurve c = options.evp_without_replacement ? expected_max_without_replacement(values)
                                                                  : expected_max_with_replacement(values);
@@ -142,7 +145,7 @@ Json leaderboard_data(const std::vector<Json>& records, const LeaderboardOptions
                      {"trials", list.size()},
                      {"n", c.n},
                      {"budget", budget},
-                     {"budget_unit", options.evp_budget},
+                     {"budget_unit", options.evp_budget + (estimated ? " (estimate)" : "")},
                      {"estimator", options.evp_without_replacement ? "without replacement" : "with replacement"},
                      {"expected", c.expected},
                      {"lower", c.lower},
