@@ -11,7 +11,7 @@
 
 #include "greenbench/registry.h"
 #include "model/checkpoint.h"
-#include "model/exit_inference.h"
+#include "model/depth_models.h"
 #include "model/layer_subset.h"
 #include "train/calibration.h"
 #include "train/distillation.h"
@@ -41,7 +41,7 @@ class Distill : public Method {
       student_options.progress_label = options.progress_label + " k=" + std::to_string(depths_[i]);
       TrainStats stats = train_classifier(student, context.train, student_options, &context.calibration,
                                           loss_hook(teacher_model, kept_[i]));
-      students_.push_back(student);
+      students_.add(depths_[i], student);
       per_student.push_back({{"layers", depths_[i]}, {"initialised_from_teacher_layers", kept_[i]}, {"train_stats", stats.to_json()}});
     }
     return {{"teacher", teacher.provenance},
@@ -51,42 +51,25 @@ class Distill : public Method {
   }
 
   nlohmann::json calibrate(MethodContext& context) override {
-    auto labels = torch::tensor(context.calibration.labels, torch::kLong);
-    calibration_.clear();
-    temperatures_.clear();
-    nlohmann::json per_student = nlohmann::json::array();
-    for (size_t i = 0; i < students_.size(); ++i) {
-      calibration_.push_back(calibrate_exits(exit_logits_all(students_[i], context.calibration), labels).at(0));
-      temperatures_.push_back(calibration_.back().temperature);
-      per_student.push_back({{"layers", depths_[i]}, {"calibration", to_json({calibration_.back()})[0]}});
-    }
-    return {{"calibration_per_student", per_student}};
+    return {{"calibration_per_student", students_.calibrate(context.calibration)}};
   }
 
-  std::vector<OperatingPoint> operating_points() const override {
-    std::vector<OperatingPoint> points;
-    for (int d : depths_) points.push_back({"k=" + std::to_string(d), {{"layers", d}}});
-    return points;
-  }
+  std::vector<OperatingPoint> operating_points() const override { return students_.operating_points(); }
 
   void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {
-    const size_t i = index_of(point);
-    ConfidenceRule never_early(2.0);
-    predict_with_exits(students_.at(i), batch, {temperatures_.at(i)}, never_early, out);
+    students_.predict(batch, point, out);
   }
 
-  ModelShape shape_at(const OperatingPoint& point) const override {
-    const BertClassifier& student = students_.at(index_of(point));
-    return ModelShape::of_bert(student->config, student->parameter_count());
-  }
+  ModelShape shape_at(const OperatingPoint& point) const override { return students_.shape_at(point); }
 
   /// One checkpoint folder per student; the returned sha256 covers them all.
   std::string save(const std::string& dir) override {
     Sha256 combined;
-    for (size_t i = 0; i < students_.size(); ++i) {
-      combined.update(save_checkpoint(students_[i], student_dir(dir, depths_[i]),
-                                      {{"temperatures", {temperatures_.at(i)}},
-                                       {"calibration", to_json({calibration_.at(i)})},
+    for (size_t i = 0; i < depths_.size(); ++i) {
+      BertClassifier student = students_.models()[i];  // a handle: the same module
+      combined.update(save_checkpoint(student, student_dir(dir, depths_[i]),
+                                      {{"temperatures", {students_.temperatures().at(i)}},
+                                       {"calibration", to_json({students_.calibration().at(i)})},
                                        {"initialised_from_teacher_layers", kept_.at(i)}}));
     }
     return combined.hex_digest();
@@ -95,7 +78,6 @@ class Distill : public Method {
   void load(const std::string& dir, const nlohmann::json& config) override {
     configure(config);
     students_.clear();
-    temperatures_.clear();
     depths_.clear();
     kept_.clear();
     std::vector<int> depths = requested_;
@@ -114,9 +96,8 @@ class Distill : public Method {
         throw Error(student_dir(dir, d) + ": holds " + std::to_string(checkpoint.config.num_hidden_layers) + " layers");
       }
       checkpoint.model->eval();
-      students_.push_back(checkpoint.model);
+      students_.add(d, checkpoint.model, checkpoint.extra.at("temperatures").at(0).get<double>());
       depths_.push_back(d);
-      temperatures_.push_back(checkpoint.extra.at("temperatures").at(0).get<double>());
       kept_.push_back(checkpoint.extra.at("initialised_from_teacher_layers").get<std::vector<int>>());
     }
   }
@@ -136,20 +117,9 @@ class Distill : public Method {
 
   // Depths from the config; empty: 1 .. half the teacher's layers (at least 1).
   void resolve_depths(int teacher_layers) {
-    depths_ = requested_;
-    if (depths_.empty()) {
-      for (int d = 1; d <= std::max(1, teacher_layers / 2); ++d) depths_.push_back(d);
-    }
-    std::sort(depths_.begin(), depths_.end());
-    depths_.erase(std::unique(depths_.begin(), depths_.end()), depths_.end());
+    depths_ = greenbench::resolve_depths(requested_, std::max(1, teacher_layers / 2), teacher_layers, "distill: student depth");
     kept_.clear();
-    for (int d : depths_) {
-      if (d < 1 || d > teacher_layers) {
-        throw Error("distill: student depth " + std::to_string(d) + " is not in [1, " + std::to_string(teacher_layers) +
-                    "] (the teacher's layers)");
-      }
-      kept_.push_back(evenly_spaced_layers(teacher_layers, d));
-    }
+    for (int d : depths_) kept_.push_back(evenly_spaced_layers(teacher_layers, d));
   }
 
   // The student's loss from the teacher's logits on the same batch (under the
@@ -178,19 +148,10 @@ class Distill : public Method {
     return hook;
   }
 
-  size_t index_of(const OperatingPoint& point) const {
-    const int d = point.setting.at("layers").get<int>();
-    const auto it = std::find(depths_.begin(), depths_.end(), d);
-    if (it == depths_.end()) throw Error("distill: no student with " + std::to_string(d) + " layers");
-    return static_cast<size_t>(it - depths_.begin());
-  }
-
   double temperature_ = 2, alpha_ = 0.5, cosine_weight_ = 0;
   std::vector<int> requested_, depths_;
   std::vector<std::vector<int>> kept_;
-  std::vector<BertClassifier> students_;
-  std::vector<double> temperatures_;
-  std::vector<ExitCalibration> calibration_;
+  DepthModels students_{"distill"};
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "greenbench/registry.h"
 #include "model/checkpoint.h"
+#include "model/depth_models.h"
 #include "model/exit_classifier_method.h"
 #include "model/layer_subset.h"
 #include "util/error.h"
@@ -30,40 +31,26 @@ class LayerDrop : public ExitClassifierMethod {
   /// One temperature per depth: each pruned model's logits differ.
   nlohmann::json calibrate(MethodContext& context) override {
     prune();
-    auto labels = torch::tensor(context.calibration.labels, torch::kLong);
-    calibration_.clear();
-    for (auto& model : pruned_) calibration_.push_back(calibrate_exits(exit_logits_all(model, context.calibration), labels).at(0));
-    set_temperatures();
-    nlohmann::json per_depth = nlohmann::json::array();
-    for (size_t i = 0; i < depths_.size(); ++i) {
-      per_depth.push_back({{"layers", depths_[i]}, {"kept", kept_[i]}, {"calibration", to_json({calibration_[i]})[0]}});
-    }
+    nlohmann::json per_depth = pruned_.calibrate(context.calibration);
+    for (size_t i = 0; i < kept_.size(); ++i) per_depth[i]["kept"] = kept_[i];
+    temperatures_ = {pruned_.temperatures().back()};
     return {{"calibration_per_depth", per_depth}};
   }
 
-  std::vector<OperatingPoint> operating_points() const override {
-    std::vector<OperatingPoint> points;
-    for (int d : depths_) points.push_back({"k=" + std::to_string(d), {{"layers", d}}});
-    return points;
-  }
+  std::vector<OperatingPoint> operating_points() const override { return pruned_.operating_points(); }
 
   void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {
-    const size_t i = index_of(point);
-    ConfidenceRule never_early(2.0);
-    predict_with_exits(pruned_.at(i), batch, {depth_temperatures_.at(i)}, never_early, out);
+    pruned_.predict(batch, point, out);
   }
 
-  ModelShape shape_at(const OperatingPoint& point) const override {
-    const BertClassifier& model = pruned_.at(index_of(point));
-    return ModelShape::of_bert(model->config, model->parameter_count());
-  }
+  ModelShape shape_at(const OperatingPoint& point) const override { return pruned_.shape_at(point); }
 
   std::string save(const std::string& dir) override {
     return save_checkpoint(model_, dir,
-                           {{"temperatures", {depth_temperatures_.back()}},
-                            {"depths", depths_},
-                            {"depth_temperatures", depth_temperatures_},
-                            {"depth_calibration", to_json(calibration_)}});
+                           {{"temperatures", {pruned_.temperatures().back()}},
+                            {"depths", pruned_.depths()},
+                            {"depth_temperatures", pruned_.temperatures()},
+                            {"depth_calibration", to_json(pruned_.calibration())}});
   }
 
   void load(const std::string& dir, const nlohmann::json& config) override {
@@ -71,14 +58,14 @@ class LayerDrop : public ExitClassifierMethod {
     Checkpoint checkpoint = load_checkpoint(dir);
     model_ = checkpoint.model;
     model_->eval();
-    prune();
+    const auto depths = resolve_depths(requested_, model_->config.num_hidden_layers, model_->config.num_hidden_layers, "layerdrop: depth");
     const nlohmann::json saved = checkpoint.extra.value("depths", nlohmann::json());
-    if (saved != nlohmann::json(depths_)) {
+    if (saved != nlohmann::json(depths)) {
       throw Error(dir + ": the checkpoint was calibrated for depths " + saved.dump() + ", the config asks for " +
-                  nlohmann::json(depths_).dump());
+                  nlohmann::json(depths).dump());
     }
-    depth_temperatures_ = checkpoint.extra.at("depth_temperatures").get<std::vector<double>>();
-    temperatures_ = {depth_temperatures_.back()};
+    prune(checkpoint.extra.at("depth_temperatures").get<std::vector<double>>());
+    temperatures_ = {pruned_.temperatures().back()};
   }
 
  protected:
@@ -95,45 +82,25 @@ class LayerDrop : public ExitClassifierMethod {
   }
 
  private:
-  // Depths from the config (empty: every depth 1..L), checked against the model.
-  void resolve_depths() {
+  // The model cut to evenly spaced layers at each depth of the config (empty:
+  // every depth 1..L), with the given temperatures (a checkpoint's) or 1.
+  void prune(const std::vector<double>& temperatures = {}) {
     const int total = model_->config.num_hidden_layers;
-    depths_ = requested_;
-    if (depths_.empty()) {
-      for (int d = 1; d <= total; ++d) depths_.push_back(d);
-    }
-    std::sort(depths_.begin(), depths_.end());
-    depths_.erase(std::unique(depths_.begin(), depths_.end()), depths_.end());
-    for (int d : depths_) {
-      if (d < 1 || d > total) throw Error("layerdrop: depth " + std::to_string(d) + " is not in [1, " + std::to_string(total) + "]");
-    }
-  }
-  void prune() {
-    resolve_depths();
+    const auto depths = resolve_depths(requested_, total, total, "layerdrop: depth");
+    if (!temperatures.empty() && temperatures.size() != depths.size())
+      throw Error("layerdrop: " + std::to_string(temperatures.size()) + " temperatures for " + std::to_string(depths.size()) + " depths");
     pruned_.clear();
     kept_.clear();
-    for (int d : depths_) {
-      kept_.push_back(evenly_spaced_layers(model_->config.num_hidden_layers, d));
-      pruned_.push_back(layer_subset(model_, kept_.back()));
+    for (size_t i = 0; i < depths.size(); ++i) {
+      kept_.push_back(evenly_spaced_layers(total, depths[i]));
+      pruned_.add(depths[i], layer_subset(model_, kept_.back()), temperatures.empty() ? 1.0 : temperatures[i]);
     }
-  }
-  void set_temperatures() {
-    depth_temperatures_.clear();
-    for (const auto& c : calibration_) depth_temperatures_.push_back(c.temperature);
-    temperatures_ = {depth_temperatures_.back()};
-  }
-  size_t index_of(const OperatingPoint& point) const {
-    const int d = point.setting.at("layers").get<int>();
-    const auto it = std::find(depths_.begin(), depths_.end(), d);
-    if (it == depths_.end()) throw Error("layerdrop: no operating point with " + std::to_string(d) + " layers");
-    return static_cast<size_t>(it - depths_.begin());
   }
 
   double p_ = 0.2;
-  std::vector<int> requested_, depths_;
+  std::vector<int> requested_;
   std::vector<std::vector<int>> kept_;
-  std::vector<BertClassifier> pruned_;
-  std::vector<double> depth_temperatures_;
+  DepthModels pruned_{"layerdrop"};
 };
 
 }  // namespace
