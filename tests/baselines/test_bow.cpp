@@ -13,6 +13,7 @@
 
 #include "baselines/bow/bag_of_ngrams.h"
 #include "baselines/bow/lazy_adam.h"
+#include "checkpoint_round_trip.h"
 #include "core_fixtures.h"
 #include "greenbench/registry.h"
 #include "measure/flops.h"
@@ -124,17 +125,5 @@ TEST_CASE("the bow baseline learns the fixture task, its FLOPs follow the length
   CHECK(point["flops_per_instance"].get<double>() == Approx(flops / prepared.test.size()));
   CHECK(record["model"]["parameter_count"] == 4096 * 16 + 16 * 2 + 2);
 
-  TempDir ckpt("bow-ckpt");
-  save_trained(prepared, trained, f.settings, ckpt.path());
-  TrainedMethod loaded = load_trained(ckpt.path());
-  Batch batch = collate(prepared.test, sorted_batches(prepared.test, 16).front());
-  std::vector<Prediction> a, b;
-  const auto points = trained.method->operating_points();
-  trained.method->predict(batch, points.back(), a);
-  loaded.method->predict(batch, points.back(), b);
-  REQUIRE(a.size() == b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    CHECK(a[i].label == b[i].label);
-    CHECK(a[i].confidence == Approx(b[i].confidence));
-  }
+  check_checkpoint_answers_alike(prepared, trained, f.settings, "bow-ckpt");
 }

@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "checkpoint_round_trip.h"
 #include "core_fixtures.h"
 #include "greenbench/registry.h"
 #include "measure/flops.h"
@@ -132,20 +133,6 @@ TEST_CASE("the distill baseline: a student per depth from the standard teacher, 
     CHECK(point["accuracy"].get<double>() >= 0.8);  // "good"/"bad" decides each sentence; chance is 0.5
   }
 
-  TempDir ckpt("distill-ckpt");
-  save_trained(prepared, trained, f.settings, ckpt.path());
-  TrainedMethod loaded = load_trained(ckpt.path());
-  Batch batch = collate(prepared.test, sorted_batches(prepared.test, 16).front());
-  for (const auto& point : trained.method->operating_points()) {
-    std::vector<Prediction> a, b;
-    trained.method->predict(batch, point, a);
-    loaded.method->predict(batch, point, b);
-    REQUIRE(a.size() == b.size());
-    for (size_t i = 0; i < a.size(); ++i) {
-      CHECK(a[i].label == b[i].label);
-      CHECK(a[i].confidence == Approx(b[i].confidence));
-      CHECK(a[i].layers_run == point.setting["layers"].get<int>());
-    }
-  }
+  check_checkpoint_answers_alike(prepared, trained, f.settings, "distill-ckpt");
   CHECK_THROWS_WITH(train_method(prepared, "distill", {{"depths", {3}}}, f.settings), Catch::Contains("student depth 3 is not in [1, 2]"));
 }

@@ -7,6 +7,7 @@
 #undef CHECK
 #include <catch2/catch.hpp>
 
+#include "checkpoint_round_trip.h"
 #include "core_fixtures.h"
 #include "greenbench/registry.h"
 #include "measure/flops.h"
@@ -150,19 +151,5 @@ TEST_CASE("the layerdrop baseline: one point per depth, each counted as that dep
   CHECK(points[0]["flops_per_instance"].get<double>() < points[1]["flops_per_instance"].get<double>());
   CHECK(trained.training["calibration_per_depth"][0]["kept"] == json(std::vector<int>{1}));
 
-  TempDir ckpt("layerdrop-ckpt");
-  save_trained(prepared, trained, f.settings, ckpt.path());
-  TrainedMethod loaded = load_trained(ckpt.path());
-  Batch batch = collate(prepared.test, sorted_batches(prepared.test, 16).front());
-  for (const auto& point : trained.method->operating_points()) {
-    std::vector<Prediction> a, b;
-    trained.method->predict(batch, point, a);
-    loaded.method->predict(batch, point, b);
-    REQUIRE(a.size() == b.size());
-    for (size_t i = 0; i < a.size(); ++i) {
-      CHECK(a[i].label == b[i].label);
-      CHECK(a[i].confidence == Approx(b[i].confidence));
-      CHECK(a[i].layers_run == point.setting["layers"].get<int>());
-    }
-  }
+  check_checkpoint_answers_alike(prepared, trained, f.settings, "layerdrop-ckpt");
 }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "checkpoint_round_trip.h"
 #include "core_fixtures.h"
 #include "greenbench/registry.h"
 #include "measure/flops.h"
@@ -246,21 +247,5 @@ TEST_CASE("the prune baseline: smaller structured models, sparse magnitude model
   CHECK(trained.training["points"]["structured 50%"]["finetune_stats"]["steps"].get<int64_t>() > 0);
 
   // Every point's model is saved and loads to the same answers.
-  TempDir ckpt("prune-ckpt");
-  save_trained(prepared, trained, f.settings, ckpt.path());
-  TrainedMethod loaded = load_trained(ckpt.path());
-  const auto ops = trained.method->operating_points();
-  REQUIRE(loaded.method->operating_points().size() == ops.size());
-  Batch first = collate(prepared.test, sorted_batches(prepared.test, 16).front());
-  for (const auto& op : ops) {
-    INFO(op.name);
-    std::vector<Prediction> before, after;
-    trained.method->predict(first, op, before);
-    loaded.method->predict(first, op, after);
-    for (size_t i = 0; i < before.size(); ++i) {
-      CHECK(after[i].label == before[i].label);
-      CHECK(after[i].confidence == before[i].confidence);
-    }
-    CHECK(loaded.method->shape_at(op).to_json() == trained.method->shape_at(op).to_json());
-  }
+  check_checkpoint_answers_alike(prepared, trained, f.settings, "prune-ckpt");
 }
