@@ -1,8 +1,10 @@
-// Adam for an embedding table with sparse gradients, updating only the rows
-// a batch touched (PyTorch's SparseAdam, "lazy Adam"): a step costs the
-// batch's n-grams, not the 2^20-row table. Rows a batch does not touch keep
-// their moments unchanged instead of decaying them, so this is not dense
-// Adam; on rows touched every step the two agree.
+// Adam for an embedding table with sparse gradients, applied lazily as
+// PyTorch's SparseAdam does: only the rows a batch touched are updated, so a
+// step costs the batch's n-grams, not the 2^20-row table. The update is
+// torch.optim.Adam's (eps outside the bias-corrected root); bias correction
+// counts every step. Rows a batch does not touch keep their moments instead
+// of decaying them, so this is not dense Adam; on rows touched every step the
+// two agree.
 #pragma once
 
 #include <torch/torch.h>

@@ -65,11 +65,11 @@ class Distill : public Method {
   /// One checkpoint folder per student; the returned sha256 covers them all.
   std::string save(const std::string& dir) override {
     Sha256 combined;
-    for (size_t i = 0; i < depths_.size(); ++i) {
+    for (size_t i = 0; i < students_.depths().size(); ++i) {
       BertClassifier student = students_.models()[i];  // a handle: the same module
-      combined.update(save_checkpoint(student, student_dir(dir, depths_[i]),
-                                      {{"temperatures", {students_.temperatures().at(i)}},
-                                       {"calibration", to_json({students_.calibration().at(i)})},
+      combined.update(save_checkpoint(student, student_dir(dir, students_.depths()[i]),
+                                      {{"temperatures", {students_.temperatures()[i]}},
+                                       {"calibration", nlohmann::json::array({students_.calibration()[i]})},
                                        {"initialised_from_teacher_layers", kept_.at(i)}}));
     }
     return combined.hex_digest();
@@ -90,13 +90,16 @@ class Distill : public Method {
       if (depths.empty()) throw Error(dir + ": no student-k* folders: not a distill checkpoint");
     }
     std::sort(depths.begin(), depths.end());
+    depths.erase(std::unique(depths.begin(), depths.end()), depths.end());
     for (int d : depths) {
       Checkpoint checkpoint = load_checkpoint(student_dir(dir, d));
       if (checkpoint.config.num_hidden_layers != d) {
         throw Error(student_dir(dir, d) + ": holds " + std::to_string(checkpoint.config.num_hidden_layers) + " layers");
       }
       checkpoint.model->eval();
-      students_.add(d, checkpoint.model, checkpoint.extra.at("temperatures").at(0).get<double>());
+      const nlohmann::json calibration = checkpoint.extra.value("calibration", nlohmann::json::array());
+      students_.add(d, checkpoint.model, checkpoint.extra.at("temperatures").at(0).get<double>(),
+                    calibration.empty() ? nlohmann::json(nullptr) : calibration.at(0));
       depths_.push_back(d);
       kept_.push_back(checkpoint.extra.at("initialised_from_teacher_layers").get<std::vector<int>>());
     }

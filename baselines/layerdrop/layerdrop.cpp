@@ -50,7 +50,7 @@ class LayerDrop : public ExitClassifierMethod {
                            {{"temperatures", {pruned_.temperatures().back()}},
                             {"depths", pruned_.depths()},
                             {"depth_temperatures", pruned_.temperatures()},
-                            {"depth_calibration", to_json(pruned_.calibration())}});
+                            {"depth_calibration", pruned_.calibration()}});
   }
 
   void load(const std::string& dir, const nlohmann::json& config) override {
@@ -64,7 +64,8 @@ class LayerDrop : public ExitClassifierMethod {
       throw Error(dir + ": the checkpoint was calibrated for depths " + saved.dump() + ", the config asks for " +
                   nlohmann::json(depths).dump());
     }
-    prune(checkpoint.extra.at("depth_temperatures").get<std::vector<double>>());
+    prune(checkpoint.extra.at("depth_temperatures").get<std::vector<double>>(),
+          checkpoint.extra.value("depth_calibration", nlohmann::json::array()));
     temperatures_ = {pruned_.temperatures().back()};
   }
 
@@ -83,8 +84,9 @@ class LayerDrop : public ExitClassifierMethod {
 
  private:
   // The model cut to evenly spaced layers at each depth of the config (empty:
-  // every depth 1..L), with the given temperatures (a checkpoint's) or 1.
-  void prune(const std::vector<double>& temperatures = {}) {
+  // every depth 1..L), with a checkpoint's temperatures and calibration facts
+  // when given, else temperature 1.
+  void prune(const std::vector<double>& temperatures = {}, const nlohmann::json& calibration = nlohmann::json::array()) {
     const int total = model_->config.num_hidden_layers;
     const auto depths = resolve_depths(requested_, total, total, "layerdrop: depth");
     if (!temperatures.empty() && temperatures.size() != depths.size())
@@ -93,7 +95,8 @@ class LayerDrop : public ExitClassifierMethod {
     kept_.clear();
     for (size_t i = 0; i < depths.size(); ++i) {
       kept_.push_back(evenly_spaced_layers(total, depths[i]));
-      pruned_.add(depths[i], layer_subset(model_, kept_.back()), temperatures.empty() ? 1.0 : temperatures[i]);
+      pruned_.add(depths[i], layer_subset(model_, kept_.back()), temperatures.empty() ? 1.0 : temperatures[i],
+                  i < calibration.size() ? calibration[i] : nlohmann::json(nullptr));
     }
   }
 

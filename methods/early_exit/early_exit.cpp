@@ -22,7 +22,9 @@ namespace {
 class EarlyExit : public ExitClassifierMethod {
  public:
   std::vector<OperatingPoint> operating_points() const override {
-    // Confidence last: its t=1.00 (every instance to the last layer) is the headline.
+    // Confidence last: its t=1.00 (every instance to the last layer) is the
+    // headline. The default thresholds start at 0: everyone leaves at the
+    // first exit (with exits at every layer, a 1-layer truncated model's cost).
     std::vector<OperatingPoint> points;
     char name[32];
     for (double h : entropy_thresholds_) {
@@ -37,29 +39,12 @@ class EarlyExit : public ExitClassifierMethod {
       std::snprintf(name, sizeof name, "int8 t=%.2f", t);
       points.push_back({name, {{"threshold", t}, {"arithmetic", "int8"}, {"engine", int8_engine_}}});
     }
-    for (double t : distinct_thresholds(thresholds_)) {
+    const auto thresholds = model_ ? distinct_confidence_thresholds(thresholds_, model_->config.num_labels) : thresholds_;
+    for (double t : thresholds) {
       std::snprintf(name, sizeof name, "t=%.2f", t);
       points.push_back({name, {{"threshold", t}}});
     }
     return points;
-  }
-
-  // A top probability is at least 1/labels, so every threshold at or below
-  // that sends every instance out at the first exit: one point, the largest
-  // of them, stands for all. The defaults start at 0: everyone leaves at the
-  // first exit, the cost of a 1-layer truncated model.
-  std::vector<double> distinct_thresholds(const std::vector<double>& thresholds) const {
-    if (!model_) return thresholds;
-    const double floor = 1.0 / model_->config.num_labels;
-    std::vector<double> kept;
-    double largest_at_floor = -1;
-    for (double t : thresholds) {
-      if (t <= floor + 1e-12) largest_at_floor = std::max(largest_at_floor, t);
-    }
-    for (double t : thresholds) {
-      if (t > floor + 1e-12 || t == largest_at_floor) kept.push_back(t);
-    }
-    return kept;
   }
 
   void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {

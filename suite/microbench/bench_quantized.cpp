@@ -1,9 +1,9 @@
 // Dynamic int8 Linear against fp32 at batch 1, per quantized engine: one
 // Linear of the microbenchmark model's shapes, and one whole encoder layer.
 // The third argument says what the calls see: 0 the same input every call;
-// 1 one of 16 inputs of 16 lengths in turn; 2 a new input of the same length
-// each call; 3 a new input of a new length each call (2 and 3: a fixed 120
-// calls). Real batch-1 text is 3. LibTorch 1.13's oneDNN path compiles a
+// 1 one of 16 inputs of lengths seq-8 .. seq+7 in turn; 2 a new input of the
+// same length each call; 3 a new input of a new length each call, seq ..
+// seq+119 (2 and 3: a fixed 120 calls; FLOP/s counts the lengths used). Real batch-1 text is 3. LibTorch 1.13's oneDNN path compiles a
 // kernel per input shape and per activation scale (the scale is a constant
 // of the kernel), so it is fast only in 0 and 1; see ONEDNN_VERBOSE=2.
 #include <benchmark/benchmark.h>
@@ -31,12 +31,17 @@ std::string label_of(int64_t arg) { return arg < 0 ? "fp32" : quantized_engine_n
 const char* const kInputModes[] = {" same input", " 16 inputs in turn", " new input each call",
                                    " new input and length each call"};
 
-// The inputs a run cycles through, as the mode says.
+// The inputs a run cycles through, as the mode says. Each call of a
+// benchmark draws new ones, so repetitions do not meet inputs seen before.
 std::vector<torch::Tensor> inputs(int64_t seq, int64_t width, int64_t mode) {
+  static uint64_t draws = 0;
+  torch::manual_seed(1000 + draws++);
   const int count = mode == 0 ? 1 : mode == 1 ? kDistinctLengths : kFreshInputCalls;
-  const bool new_lengths = mode == 1 || mode == 3;
   std::vector<torch::Tensor> xs;
-  for (int i = 0; i < count; ++i) xs.push_back(torch::randn({1, new_lengths ? seq + i : seq, width}));
+  for (int i = 0; i < count; ++i) {
+    const int64_t length = mode == 1 ? seq - kDistinctLengths / 2 + i : mode == 3 ? seq + i : seq;
+    xs.push_back(torch::randn({1, length, width}));
+  }
   return xs;
 }
 
@@ -81,8 +86,10 @@ void BM_EncoderLayerBatch1(benchmark::State& state) {
     benchmark::DoNotOptimize(layer->forward(xs[k], biases[k]));
   }
   state.SetLabel(label_of(state.range(0)) + kInputModes[state.range(2)]);
+  double flops = 0;  // mean over the inputs, as the loop cycles through them
+  for (const auto& x : xs) flops += encoder_layer_flops(config, static_cast<int>(x.size(1)));
   state.counters["FLOP/s"] =
-      benchmark::Counter(encoder_layer_flops(config, seq), benchmark::Counter::kIsIterationInvariantRate);
+      benchmark::Counter(flops / static_cast<double>(xs.size()), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_EncoderLayerBatch1)
     ->ArgsProduct({{-1, 0, 1}, {48, 128}, {0, 1}})

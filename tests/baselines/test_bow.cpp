@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <set>
 
@@ -68,6 +69,36 @@ TEST_CASE("lazy Adam equals dense Adam on rows touched every step and leaves unt
   LazyAdam refuses(dense_only->weight, 0.05);
   dense_only(input, offsets).sum().backward();
   CHECK_THROWS_WITH(refuses.step(), Catch::Matchers::Contains("sparse gradient"));
+}
+
+TEST_CASE("lazy Adam leaves a row's moments alone on steps that miss it and corrects bias by the global step",
+          "[bow]") {
+  // One row of one value, its gradient g on steps 1 and 3 only (of 0..3),
+  // against the update computed by hand.
+  torch::nn::EmbeddingBag bag(torch::nn::EmbeddingBagOptions(2, 1).mode(torch::kSum).sparse(true));
+  {
+    torch::NoGradGuard no_grad;
+    bag->weight.fill_(0.0);
+  }
+  const double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  LazyAdam lazy(bag->weight, lr, b1, b2, eps);
+  const std::vector<double> g = {0.0, 2.0, 0.0, -1.0};
+  double w = 0, m = 0, v = 0;
+  for (int step = 0; step < 4; ++step) {
+    bag->weight.mutable_grad() = torch::Tensor();
+    const int64_t row = g[step] != 0 ? 1 : 0;  // steps that miss row 1 touch row 0 with a zero gradient
+    (bag(torch::tensor({row}, torch::kLong), torch::tensor({0}, torch::kLong)).sum() * g[step]).backward();
+    lazy.step();
+    if (g[step] != 0) {
+      m = b1 * m + (1 - b1) * g[step];
+      v = b2 * v + (1 - b2) * g[step] * g[step];
+      const double c1 = 1 - std::pow(b1, step + 1), c2 = 1 - std::pow(b2, step + 1);
+      w -= lr / c1 * m / (std::sqrt(v) / std::sqrt(c2) + eps);
+    }
+    CHECK(bag->weight[1][0].item<double>() == Approx(w).epsilon(1e-5));
+  }
+  CHECK(w != 0);
+
 }
 
 TEST_CASE("every uni- and bigram of each instance is hashed once, the same n-gram hashes alike anywhere", "[bow]") {

@@ -133,6 +133,24 @@ TEST_CASE("batched early exit gives every instance the answer and path it gets a
   CHECK(most_exits_used >= 3);
 }
 
+TEST_CASE("thresholds at or below 1/labels are one operating point, since every top probability reaches them",
+          "[early_exit]") {
+  const std::vector<double> grid = {0.0, 0.34, 0.4, 0.5, 0.5, 0.9, 1.0};
+  CHECK(distinct_confidence_thresholds(grid, 2) == std::vector<double>{0.5, 0.9, 1.0});
+  CHECK(distinct_confidence_thresholds(grid, 3) == std::vector<double>{0.0, 0.34, 0.4, 0.5, 0.9, 1.0});
+  CHECK(distinct_confidence_thresholds({1.0 / 3, 0.2, 0.34}, 3) == std::vector<double>{1.0 / 3, 0.34});
+  CHECK(distinct_confidence_thresholds({0.9, 0.6}, 4) == std::vector<double>{0.9, 0.6});
+  // The premise: at 1/labels every row exits, ties of all labels included.
+  torch::manual_seed(4);
+  for (int labels : {2, 3, 4}) {
+    auto logits = torch::randn({500, labels}) * 3;
+    logits[0].fill_(1.5);  // all labels equally likely
+    const auto probs = torch::softmax(logits, 1);
+    ConfidenceRule at_floor(1.0 / labels);
+    CHECK(at_floor.should_exit(0, probs, torch::arange(500)).all().item<bool>());
+  }
+}
+
 TEST_CASE("thresholds of 1 and above run every instance through every layer, the last exit answers", "[early_exit]") {
   auto& m = trained_exit_model();
   auto logits = exit_logits_all(m.model, m.test);

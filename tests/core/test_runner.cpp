@@ -303,6 +303,40 @@ TEST_CASE("the same settings give the same record twice", "[runner]") {
   CHECK(c["run_id"] != d["run_id"]);
 }
 
+TEST_CASE("the latency sample pairs each timed instance with an unused other instance of its length", "[runner]") {
+  EncodedSet set;
+  for (size_t length : {3, 3, 5, 7, 7, 7, 9, 2, 2, 2}) {
+    set.ids.push_back(std::vector<int32_t>(length, 5));
+    set.type_ids.push_back(std::vector<int32_t>(length, 0));
+    set.labels.push_back(0);
+  }
+  for (uint64_t seed : {1, 2, 3, 4}) {
+    const LatencySample sample = latency_sample(set, 6, seed);
+    REQUIRE(sample.timed.size() == 6);
+    REQUIRE(sample.warm_up.size() == 6);
+    std::set<int64_t> timed, stand_ins;
+    for (const auto& b : sample.timed) timed.insert(b.indices.at(0));
+    CHECK(timed.size() == 6);
+    for (size_t k = 0; k < 6; ++k) {
+      const int64_t t = sample.timed[k].indices.at(0), w = sample.warm_up[k].indices.at(0);
+      CHECK(set.ids[w].size() == set.ids[t].size());
+      if (w == t) {
+        // Only when every other instance of this length is timed or taken.
+        size_t others = 0;
+        for (size_t i = 0; i < set.size(); ++i)
+          others += set.ids[i].size() == set.ids[t].size() && !timed.count(static_cast<int64_t>(i)) &&
+                    !stand_ins.count(static_cast<int64_t>(i));
+        CHECK(others == 0);
+      } else {
+        CHECK(!timed.count(w));
+        CHECK(stand_ins.insert(w).second);  // each stand-in used once
+      }
+    }
+  }
+  CHECK(latency_sample(set, 100, 1).timed.size() == set.size());
+  CHECK(latency_sample(set, -1, 1).timed.empty());
+}
+
 // `standard`, recording the instances of every batch-1 predict call.
 class RecordingStandard : public Method {
  public:
@@ -323,7 +357,7 @@ class RecordingStandard : public Method {
   std::vector<int64_t>& singles_;
 };
 
-TEST_CASE("batch-1 latency is timed after untimed passes over the very instances it times", "[runner]") {
+TEST_CASE("batch-1 latency is timed after untimed passes over stand-ins of the timed instances", "[runner]") {
   static std::vector<int64_t> singles;
   static bool registered = false;
   if (!registered) {
@@ -334,17 +368,22 @@ TEST_CASE("batch-1 latency is timed after untimed passes over the very instances
   SmallRun f;
   f.settings.eval_batch_size = 7;  // 60 = 8 x 7 + 4: no batch of one outside the latency protocol
   PreparedTask prepared = prepare_task("sst2", f.settings);
-  for (int passes : {1, 2}) {
+  const LatencySample sample = latency_sample(prepared.test, 6, f.settings.seed);
+  std::vector<int64_t> timed, stand_ins;
+  for (size_t k = 0; k < 6; ++k) {
+    timed.push_back(sample.timed[k].indices[0]);
+    stand_ins.push_back(sample.warm_up[k].indices[0]);
+  }
+  for (int passes : {0, 1, 2}) {
     singles.clear();
     f.settings.measure.latency_instances = 6;
     f.settings.measure.latency_warmup_passes = passes;
     const json record = run_method(prepared, "recording_standard", json::object(), f.settings);
     CHECK(record.at("measurement_settings").at("latency_warmup_passes") == passes);
     REQUIRE(singles.size() == static_cast<size_t>(6 * (passes + 1)));
-    const std::vector<int64_t> timed(singles.end() - 6, singles.end());
-    CHECK(std::set<int64_t>(timed.begin(), timed.end()).size() == 6);
+    CHECK(std::vector<int64_t>(singles.end() - 6, singles.end()) == timed);
     for (int pass = 0; pass < passes; ++pass) {
-      CHECK(std::vector<int64_t>(singles.begin() + 6 * pass, singles.begin() + 6 * (pass + 1)) == timed);
+      CHECK(std::vector<int64_t>(singles.begin() + 6 * pass, singles.begin() + 6 * (pass + 1)) == stand_ins);
     }
     CHECK(record.at("operating_points")[0].at("latency_batch1").at("count") == 6);
   }

@@ -78,6 +78,12 @@ TEST_CASE("a bad suite is refused naming the file and what was expected", "[suit
   CHECK_THAT(parse_error(j), Contains("my-suite.json"));
   CHECK_THAT(parse_error(j), Contains("unknown setting \"learning_rate\""));
   j = minimal_suite();
+  j["settings"]["latency_warmup"] = 10;
+  CHECK_THAT(parse_error(j), Contains("replaced by \"latency_warmup_passes\""));
+  j = minimal_suite();
+  j["settings"]["latency_warmup_passes"] = -1;
+  CHECK(!parse_error(j).empty());
+  j = minimal_suite();
   j["settings"]["layers"] = "two";
   CHECK_THAT(parse_error(j), Contains("'layers' must be an integer"));
   j = minimal_suite();

@@ -28,7 +28,8 @@ void add_settings_options(CLI::App& c, RunSettings& s, std::string& data_flag) {
   c.add_option("--latency-instances", s.measure.latency_instances,
                "test instances timed one at a time (batch 1) per operating point")->capture_default_str();
   c.add_option("--latency-warmup-passes", s.measure.latency_warmup_passes,
-               "untimed passes over those instances before timing them (1: every input shape seen once)")
+               "untimed passes, before timing, over other test instances of the timed ones' lengths (1: every input shape seen once)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   c.add_option("--tdp-watts-per-core", s.measure.tdp_watts_per_core,
                "TDP per core for the energy estimate where energy cannot be measured (default: CodeCarbon's 4 W)");

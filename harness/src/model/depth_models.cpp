@@ -29,21 +29,24 @@ void DepthModels::clear() {
   calibration_.clear();
 }
 
-void DepthModels::add(int depth, BertClassifier model, double temperature) {
-  if (!depths_.empty() && depth <= depths_.back()) throw Error(who_ + ": depths must be added in increasing order");
+void DepthModels::add(int depth, BertClassifier model, double temperature, nlohmann::json calibration) {
+  if (std::find(depths_.begin(), depths_.end(), depth) != depths_.end())
+    throw Error(who_ + ": depth " + std::to_string(depth) + " twice");
+  if (!depths_.empty() && depth < depths_.back()) throw Error(who_ + ": depths must be added in increasing order");
   depths_.push_back(depth);
   models_.push_back(std::move(model));
   temperatures_.push_back(temperature);
+  calibration_.push_back(std::move(calibration));
 }
 
 nlohmann::json DepthModels::calibrate(const EncodedSet& calibration) {
   const auto labels = torch::tensor(calibration.labels, torch::kLong);
-  calibration_.clear();
   nlohmann::json per_depth = nlohmann::json::array();
   for (size_t i = 0; i < models_.size(); ++i) {
-    calibration_.push_back(calibrate_exits(exit_logits_all(models_[i], calibration), labels).at(0));
-    temperatures_[i] = calibration_.back().temperature;
-    per_depth.push_back({{"layers", depths_[i]}, {"calibration", to_json({calibration_.back()})[0]}});
+    const ExitCalibration fitted = calibrate_exits(exit_logits_all(models_[i], calibration), labels).at(0);
+    temperatures_[i] = fitted.temperature;
+    calibration_[i] = to_json({fitted})[0];
+    per_depth.push_back({{"layers", depths_[i]}, {"calibration", calibration_[i]}});
   }
   return per_depth;
 }

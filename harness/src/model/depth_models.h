@@ -25,8 +25,9 @@ class DepthModels {
  public:
   explicit DepthModels(std::string who) : who_(std::move(who)) {}
   void clear();
-  /// Adds the model answering at `depth`; depths must come in increasing order.
-  void add(int depth, BertClassifier model, double temperature = 1.0);
+  /// Adds the model answering at `depth` (depths strictly increasing), with
+  /// its temperature and calibration facts when restored from a checkpoint.
+  void add(int depth, BertClassifier model, double temperature = 1.0, nlohmann::json calibration = nullptr);
   /// Fits each model's temperature on `calibration`; returns [{"layers", "calibration"}] per depth.
   nlohmann::json calibrate(const EncodedSet& calibration);
 
@@ -38,8 +39,8 @@ class DepthModels {
   const std::vector<int>& depths() const { return depths_; }
   const std::vector<BertClassifier>& models() const { return models_; }
   const std::vector<double>& temperatures() const { return temperatures_; }
-  /// Per depth, what calibrate() fitted (empty before it ran).
-  const std::vector<ExitCalibration>& calibration() const { return calibration_; }
+  /// Per depth, what calibrate() fitted (or add() was given), as JSON.
+  const std::vector<nlohmann::json>& calibration() const { return calibration_; }
 
  private:
   size_t index_of(const OperatingPoint& point) const;
@@ -47,7 +48,7 @@ class DepthModels {
   std::vector<int> depths_;
   std::vector<BertClassifier> models_;
   std::vector<double> temperatures_;
-  std::vector<ExitCalibration> calibration_;
+  std::vector<nlohmann::json> calibration_;
 };
 
 }  // namespace greenbench

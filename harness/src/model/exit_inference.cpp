@@ -1,5 +1,6 @@
 #include "model/exit_inference.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace greenbench {
@@ -9,6 +10,20 @@ torch::Tensor ConfidenceRule::should_exit(int, const torch::Tensor& probs, const
   // threshold of 1 must mean "never early", not "max prob >= 1".
   if (threshold_ >= 1.0) return torch::zeros({probs.size(0)}, torch::kBool);
   return std::get<0>(probs.max(1)).ge(threshold_);
+}
+
+std::vector<double> distinct_confidence_thresholds(const std::vector<double>& thresholds, int num_labels) {
+  const double floor = 1.0 / std::max(num_labels, 1);
+  double largest_at_floor = -1;
+  for (double t : thresholds) {
+    if (t <= floor) largest_at_floor = std::max(largest_at_floor, t);
+  }
+  std::vector<double> kept;
+  for (double t : thresholds) {
+    const bool distinct = t > floor || t == largest_at_floor;
+    if (distinct && std::find(kept.begin(), kept.end(), t) == kept.end()) kept.push_back(t);
+  }
+  return kept;
 }
 
 torch::Tensor EntropyRule::should_exit(int, const torch::Tensor& probs, const torch::Tensor&) {

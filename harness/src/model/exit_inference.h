@@ -35,6 +35,12 @@ class ConfidenceRule : public ExitRule {
   double threshold_;
 };
 
+/// The thresholds of `thresholds` that give distinct operating points with
+/// `num_labels` labels, in their order: a top probability is at least
+/// 1/labels, so every threshold at or below that sends every instance out at
+/// the first exit; the largest of those stands for all. Repeats are dropped.
+std::vector<double> distinct_confidence_thresholds(const std::vector<double>& thresholds, int num_labels);
+
 /// DeeBERT (Xin et al. 2020): exit when the entropy of the calibrated
 /// probabilities falls below the threshold. The entropy is divided by ln C
 /// (FastBERT's normalised form), so one threshold grid in [0, 1] fits tasks

@@ -4,10 +4,10 @@
 
 #include <array>
 #include <chrono>
-#include <map>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <random>
 
@@ -89,18 +89,33 @@ Scores score(const std::vector<Prediction>& predictions, const std::vector<int64
   return s;
 }
 
-// The instances timed one at a time: the first `count` of a seeded shuffle
-// of the test role, each collated as its own batch of one.
-std::vector<Batch> latency_batches(const EncodedSet& test, int count, uint64_t seed) {
+}  // namespace
+
+LatencySample latency_sample(const EncodedSet& test, int count, uint64_t seed) {
   std::vector<int64_t> order(test.size());
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 rng(seed);
   std::shuffle(order.begin(), order.end(), rng);
-  order.resize(std::min(order.size(), static_cast<size_t>(std::max(count, 0))));
-  std::vector<Batch> batches;
-  for (int64_t i : order) batches.push_back(collate(test, {i}));
-  return batches;
+  const size_t n = std::min(order.size(), static_cast<size_t>(std::max(count, 0)));
+  // The rest of the shuffle, by length, for the warm-up stand-ins.
+  std::map<size_t, std::vector<int64_t>> spare;
+  for (size_t k = order.size(); k-- > n;) spare[test.ids[static_cast<size_t>(order[k])].size()].push_back(order[k]);
+  LatencySample sample;
+  for (size_t k = 0; k < n; ++k) {
+    const int64_t timed = order[k];
+    auto& same_length = spare[test.ids[static_cast<size_t>(timed)].size()];
+    int64_t stand_in = timed;
+    if (!same_length.empty()) {
+      stand_in = same_length.back();
+      same_length.pop_back();
+    }
+    sample.timed.push_back(collate(test, {timed}));
+    sample.warm_up.push_back(collate(test, {stand_in}));
+  }
+  return sample;
 }
+
+namespace {
 
 // The counters see the calling thread only: with more threads the measured
 // count misses the workers' share, so no ratio is given then.
@@ -118,7 +133,7 @@ nlohmann::json cross_check(const nlohmann::json& counters, double analytic) {
 // (accuracy, FLOPs, throughput, energy, counters; the Offline scenario), then
 // batch-1 latency over a sample (the SingleStream scenario). Batches are
 // collated beforehand, so the clock sees only the method's own work.
-nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches, const std::vector<Batch>& singles,
+nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches, const LatencySample& singles,
                               const EncodedSet& test, const OperatingPoint& point, int num_labels,
                               PhaseMeters& meters, const MeasureSettings& measure) {
   std::vector<Prediction> predictions(test.size()), scratch;
@@ -173,14 +188,18 @@ nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches,
                            {"exit_histogram", {{"by_layers_run", histogram}, {"by_path", by_path}}},
                            {"model", shape.to_json()}};
 
-  if (!singles.empty()) {
+  if (!singles.timed.empty()) {
     std::vector<Prediction> one;
-    const auto samples = time_each_call(
-        [&](size_t i) { method.predict(singles[i % singles.size()], point, one); },
-        static_cast<size_t>(measure.latency_warmup_passes) * singles.size(), singles.size());
+    for (int pass = 0; pass < measure.latency_warmup_passes; ++pass) {
+      for (const auto& batch : singles.warm_up) method.predict(batch, point, one);
+    }
+    const auto samples =
+        time_each_call([&](size_t i) { method.predict(singles.timed[i], point, one); }, 0, singles.timed.size());
     nlohmann::json latency = latency_stats(samples).to_json();
     latency["batch_size"] = 1;
     latency["instances"] = "a seeded sample of the test role (settings.measure.latency_instances)";
+    latency["warm_up"] = std::to_string(measure.latency_warmup_passes) +
+                         " untimed pass(es) over other test instances of the timed instances' lengths";
     result["latency_batch1"] = latency;
   }
   return result;
@@ -401,7 +420,7 @@ nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSetti
   const auto operating_points = method.operating_points();
   std::vector<Prediction> warm_up;
   for (size_t i = 0; i < std::min<size_t>(batches.size(), 3); ++i) method.predict(batches[i], operating_points.back(), warm_up);
-  const std::vector<Batch> singles = latency_batches(p.test, s.measure.latency_instances, s.seed);
+  const LatencySample singles = latency_sample(p.test, s.measure.latency_instances, s.seed);
   PhaseMeters meters(energy_options(s.measure));
   nlohmann::json points = nlohmann::json::array();
   for (const auto& point : operating_points) {

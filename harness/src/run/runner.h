@@ -28,11 +28,13 @@ inline constexpr const char* kRecordSchemaVersion = "0.2";
 /// prediction, so they stay out of the config hash; the record carries them.
 struct MeasureSettings {
   int latency_instances = 100;  ///< test instances timed one at a time (batch 1) per operating point
-  /// Untimed passes over those same instances before the timed one. One pass
-  /// means every timed input shape was seen once: oneDNN builds a kernel per
-  /// new input shape (about 1 ms for a Linear here, against 60 us for the
-  /// call itself), and batch-1 text has many lengths, so a short warm-up timed
-  /// kernel creation instead of inference (suite/microbench/bench_quantized.cpp).
+  /// Untimed passes, before the timed one, over stand-ins of the timed
+  /// instances: other test instances of the same lengths (the instance itself
+  /// only where no other has its length). So every input shape is seen once,
+  /// as a server in steady state has, without replaying the very inputs:
+  /// kernels built per shape (oneDNN's, about 1 ms a Linear here) are not
+  /// timed, kernels built per activation scale still are, as in serving
+  /// (suite/microbench/bench_quantized.cpp).
   int latency_warmup_passes = 1;
   std::optional<double> tdp_watts_per_core;  ///< for the energy estimate; default: see cpu_energy_estimate.h
   CarbonFactors carbon;
@@ -101,6 +103,14 @@ std::string record_path(const std::string& task, const std::string& method_name,
 
 /// Merges `config` over the method's defaults.
 nlohmann::json merged_method_config(const std::string& method_name, const nlohmann::json& config);
+
+/// The instances timed one at a time (the first `count` of a seeded shuffle
+/// of the test role) and, in the same order, their warm-up stand-ins of the
+/// same lengths; each collated as its own batch of one.
+struct LatencySample {
+  std::vector<Batch> timed, warm_up;
+};
+LatencySample latency_sample(const EncodedSet& test, int count, uint64_t seed);
 
 /// Trains and calibrates one method; `config` is merged over its defaults.
 TrainedMethod train_method(PreparedTask& prepared, const std::string& method_name, const nlohmann::json& config,

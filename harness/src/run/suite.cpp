@@ -178,6 +178,8 @@ void apply_suite_settings(const Json& values, RunSettings& s, const std::string&
   if (!values.is_object()) throw Error(where + ": settings must be an object");
   for (const auto& [key, value] : values.items()) {
     const auto it = setters().find(key);
+    if (key == "latency_warmup")
+      throw Error(where + ": setting \"latency_warmup\" (untimed calls) was replaced by \"latency_warmup_passes\" (untimed passes)");
     if (it == setters().end()) throw Error(where + ": unknown setting \"" + key + "\" (known: " + joined(suite_setting_keys()) + ")");
     try {
       it->second(value, s);

@@ -2,13 +2,15 @@
 """Early exit against truncated models over seeds, from greenbench records.
 
 For each truncated model (k layers, FLOPs f, accuracy a) and each seed, the
-early-exit curve's accuracy at that budget is the best accuracy among its
-confidence-threshold points that cost at most f FLOPs per instance (none:
-the curve does not reach that budget). Prints, per task and k, each seed's
+early-exit curve's accuracy at that budget is that of its costliest
+confidence-threshold point within f FLOPs per instance: the point the curve
+is at for that budget, not the best of several, which would pick a
+threshold on the test set. Prints, per task and k, each seed's
 gap (early exit minus truncated, in points), their mean and standard
 deviation, and the seeds' spread of the truncated model's own accuracy.
-Threshold 0 (everyone leaves at the first exit) is read from the record's
-per-exit accuracies when the suite did not run it.
+Threshold 0 (everyone leaves at the first exit) is added from the record's
+per-exit accuracies, at the FLOPs of the same seed's 1-layer truncated model
+(the same computation: one layer and one head).
 
     python3 results/reference/seeds/compare.py RESULTS_DIR
 """
@@ -21,9 +23,11 @@ import sys
 
 def load(results):
     runs = {}
-    for path in glob.glob(os.path.join(results, "*", "*.json")):
+    for path in sorted(glob.glob(os.path.join(results, "*", "*.json"))):
         with open(path) as f:
             r = json.load(f)
+        if not isinstance(r, dict) or "operating_points" not in r:
+            continue  # not a record
         task, seed, method = r["task"]["name"], r["reproducibility"]["seed"], r["method"]["name"]
         if method == "truncated":
             key = ("truncated", r["method"]["config"]["layers"])
@@ -31,7 +35,10 @@ def load(results):
             key = ("early_exit", None)
         else:
             continue
-        runs.setdefault(task, {}).setdefault(key, {})[seed] = r
+        by_seed = runs.setdefault(task, {}).setdefault(key, {})
+        if seed in by_seed:
+            sys.exit(f"{path}: a second record of {task} {key} seed {seed}; keep one per folder")
+        by_seed[seed] = r
     return runs
 
 
@@ -63,12 +70,13 @@ def main(results):
                 one_layer = runs[task].get(("truncated", 1), {}).get(s)
                 first_exit_flops = one_layer["operating_points"][0]["flops_per_instance"] if one_layer else None
                 curve = confidence_curve(early[s], first_exit_flops)
-                reachable = [a for f, a in curve if f <= budget * (1 + 1e-9)]
+                reachable = [(f, a) for f, a in curve if f <= budget * (1 + 1e-9)]
                 if not reachable:
                     continue
+                at_budget = max(reachable)[1]  # the costliest point within the budget
                 trunc.append(accuracy)
-                ee.append(max(reachable))
-                gaps.append(100 * (max(reachable) - accuracy))
+                ee.append(at_budget)
+                gaps.append(100 * (at_budget - accuracy))
             if not gaps:
                 print(f"| {task} | {k} | {len(seeds)} | | the curve does not reach this budget | | |")
                 continue
