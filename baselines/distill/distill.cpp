@@ -29,20 +29,25 @@ class Distill : public Method {
     BaseModel teacher = context.standard_model();
     BertClassifier teacher_model = teacher.model;
     teacher_model->eval();  // no dropout in the soft labels
-    resolve_depths(teacher_model->config.num_hidden_layers);
+    // Depths from the config; empty: 1 .. half the teacher's layers (at least 1).
+    const int teacher_layers = teacher_model->config.num_hidden_layers;
+    const std::vector<int> depths =
+        resolve_depths(requested_, std::max(1, teacher_layers / 2), teacher_layers, "distill: student depth");
+    kept_.clear();
+    for (int d : depths) kept_.push_back(evenly_spaced_layers(teacher_layers, d));
     TrainOptions options = context.train_options;
     if (context.config.contains("train")) options.update_from_json(context.config.at("train"));
 
     students_.clear();
     nlohmann::json per_student = nlohmann::json::array();
-    for (size_t i = 0; i < depths_.size(); ++i) {
+    for (size_t i = 0; i < depths.size(); ++i) {
       BertClassifier student = layer_subset(teacher_model, kept_[i]);
       TrainOptions student_options = options;
-      student_options.progress_label = options.progress_label + " k=" + std::to_string(depths_[i]);
+      student_options.progress_label = options.progress_label + " k=" + std::to_string(depths[i]);
       TrainStats stats = train_classifier(student, context.train, student_options, &context.calibration,
                                           loss_hook(teacher_model, kept_[i]));
-      students_.add(depths_[i], student);
-      per_student.push_back({{"layers", depths_[i]}, {"initialised_from_teacher_layers", kept_[i]}, {"train_stats", stats.to_json()}});
+      students_.add(depths[i], student);
+      per_student.push_back({{"layers", depths[i]}, {"initialised_from_teacher_layers", kept_[i]}, {"train_stats", stats.to_json()}});
     }
     return {{"teacher", teacher.provenance},
             {"distillation", {{"temperature", temperature_}, {"alpha", alpha_}, {"cosine_weight", cosine_weight_}}},
@@ -78,7 +83,6 @@ class Distill : public Method {
   void load(const std::string& dir, const nlohmann::json& config) override {
     configure(config);
     students_.clear();
-    depths_.clear();
     kept_.clear();
     std::vector<int> depths = requested_;
     if (depths.empty()) {
@@ -100,7 +104,6 @@ class Distill : public Method {
       const nlohmann::json calibration = checkpoint.extra.value("calibration", nlohmann::json::array());
       students_.add(d, checkpoint.model, checkpoint.extra.at("temperatures").at(0).get<double>(),
                     calibration.empty() ? nlohmann::json(nullptr) : calibration.at(0));
-      depths_.push_back(d);
       kept_.push_back(checkpoint.extra.at("initialised_from_teacher_layers").get<std::vector<int>>());
     }
   }
@@ -116,13 +119,6 @@ class Distill : public Method {
     if (!(temperature_ > 0)) throw Error("distill: 'temperature' must be > 0, got " + std::to_string(temperature_));
     if (!(alpha_ >= 0 && alpha_ <= 1)) throw Error("distill: 'alpha' must be in [0, 1], got " + std::to_string(alpha_));
     if (!(cosine_weight_ >= 0)) throw Error("distill: 'cosine_weight' must be >= 0, got " + std::to_string(cosine_weight_));
-  }
-
-  // Depths from the config; empty: 1 .. half the teacher's layers (at least 1).
-  void resolve_depths(int teacher_layers) {
-    depths_ = greenbench::resolve_depths(requested_, std::max(1, teacher_layers / 2), teacher_layers, "distill: student depth");
-    kept_.clear();
-    for (int d : depths_) kept_.push_back(evenly_spaced_layers(teacher_layers, d));
   }
 
   // The student's loss from the teacher's logits on the same batch (under the
@@ -152,7 +148,7 @@ class Distill : public Method {
   }
 
   double temperature_ = 2, alpha_ = 0.5, cosine_weight_ = 0;
-  std::vector<int> requested_, depths_;
+  std::vector<int> requested_;
   std::vector<std::vector<int>> kept_;
   DepthModels students_{"distill"};
 };

@@ -61,9 +61,7 @@ LatencyStats latency_stats(const std::vector<double>& samples) {
   return stats;
 }
 
-std::vector<double> time_each_call(const std::function<void(std::size_t)>& call, std::size_t warmup,
-                                   std::size_t timed) {
-  for (std::size_t i = 0; i < warmup; ++i) call(i);
+std::vector<double> time_each_call(const std::function<void(std::size_t)>& call, std::size_t timed) {
   std::vector<double> samples;
   samples.reserve(timed);
   for (std::size_t i = 0; i < timed; ++i) {

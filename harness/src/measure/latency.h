@@ -33,11 +33,10 @@ double percentile(std::vector<double> samples, double q);
 /// std::invalid_argument when there are none, so no record shows a zero latency.
 LatencyStats latency_stats(const std::vector<double>& samples);
 
-/// SingleStream: calls `call(i)` for i = 0..warmup-1 untimed, then for
-/// i = 0..timed-1 timing each call alone with steady_clock. Returns the
-/// `timed` durations in seconds, in call order.
-std::vector<double> time_each_call(const std::function<void(std::size_t)>& call, std::size_t warmup,
-                                   std::size_t timed);
+/// SingleStream: calls `call(i)` for i = 0..timed-1, timing each call alone
+/// with steady_clock. Returns the durations in seconds, in call order. The
+/// caller warms up first (the runner: on other instances of the same lengths).
+std::vector<double> time_each_call(const std::function<void(std::size_t)>& call, std::size_t timed);
 
 /// Offline: how many instances per second a batched loop sustains.
 struct Throughput {

@@ -30,9 +30,10 @@ void DepthModels::clear() {
 }
 
 void DepthModels::add(int depth, BertClassifier model, double temperature, nlohmann::json calibration) {
-  if (std::find(depths_.begin(), depths_.end(), depth) != depths_.end())
-    throw Error(who_ + ": depth " + std::to_string(depth) + " twice");
-  if (!depths_.empty() && depth < depths_.back()) throw Error(who_ + ": depths must be added in increasing order");
+  if (!depths_.empty() && depth <= depths_.back()) {
+    throw Error(who_ + ": depth " + std::to_string(depth) + " after depth " + std::to_string(depths_.back()) +
+                ": depths must be added once each, in increasing order");
+  }
   depths_.push_back(depth);
   models_.push_back(std::move(model));
   temperatures_.push_back(temperature);

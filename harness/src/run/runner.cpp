@@ -194,7 +194,7 @@ nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches,
       for (const auto& batch : singles.warm_up) method.predict(batch, point, one);
     }
     const auto samples =
-        time_each_call([&](size_t i) { method.predict(singles.timed[i], point, one); }, 0, singles.timed.size());
+        time_each_call([&](size_t i) { method.predict(singles.timed[i], point, one); }, singles.timed.size());
     nlohmann::json latency = latency_stats(samples).to_json();
     latency["batch_size"] = 1;
     latency["instances"] = "a seeded sample of the test role (settings.measure.latency_instances)";
