@@ -7,7 +7,8 @@
 // (DeeBERT in two stages, PABEE with loss weights rising by depth); here all
 // rules share the paper's jointly trained, calibrated model, so the curves
 // compare the rules alone. A few thresholds also run on the int8 model
-// (dynamic quantization, see baselines/quantize): early exit on a quantized model.
+// (see baselines/quantize; activation ranges calibrated on the calibration
+// role by default): early exit on a quantized model.
 #include <algorithm>
 #include <cstdio>
 
@@ -37,7 +38,8 @@ class EarlyExit : public ExitClassifierMethod {
     }
     for (double t : int8_thresholds_) {
       std::snprintf(name, sizeof name, "int8 t=%.2f", t);
-      points.push_back({name, {{"threshold", t}, {"arithmetic", "int8"}, {"engine", int8_engine_}}});
+      points.push_back({name,
+                        {{"threshold", t}, {"arithmetic", "int8"}, {"engine", int8_engine_}, {"activations", int8_activations_}}});
     }
     const auto thresholds = model_ ? distinct_confidence_thresholds(thresholds_, model_->config.num_labels) : thresholds_;
     for (double t : thresholds) {
@@ -61,10 +63,13 @@ class EarlyExit : public ExitClassifierMethod {
     }
   }
 
-  // Early exit on the int8 model: its packs are made once the weights are final.
+  // Early exit on the int8 model: its packs are made once the weights are
+  // final, its activation ranges observed on the calibration role.
   nlohmann::json calibrate(MethodContext& context) override {
     nlohmann::json facts = ExitClassifierMethod::calibrate(context);
-    if (!int8_thresholds_.empty()) prepare_int8_engines({int8_engine_});
+    if (int8_thresholds_.empty()) return facts;
+    prepare_int8_engines({int8_engine_});
+    if (int8_activations_ == "calibrated") facts["int8_activation_ranges"] = observe_activation_ranges(context.calibration);
     return facts;
   }
 
@@ -84,7 +89,11 @@ class EarlyExit : public ExitClassifierMethod {
     const auto int8 = config.value("int8", nlohmann::json::object());
     int8_thresholds_ = int8.value("thresholds", std::vector<double>{});
     int8_engine_ = int8.value("engine", std::string("onednn"));
-    if (!int8_thresholds_.empty()) parse_quantized_engine(int8_engine_);  // refuses an engine this LibTorch lacks
+    int8_activations_ = int8.value("activations", std::string("dynamic"));  // configs older than the key meant dynamic
+    if (!int8_thresholds_.empty()) {
+      parse_quantized_engine(int8_engine_);  // refuses an engine this LibTorch lacks
+      parse_int8_activations(int8_activations_);
+    }
     for (int p : patience_)
       if (p < 0) throw Error("early_exit: 'patience' values must be 0 or more, got " + std::to_string(p));
   }
@@ -104,7 +113,7 @@ class EarlyExit : public ExitClassifierMethod {
 
  private:
   std::vector<double> thresholds_, entropy_thresholds_, int8_thresholds_;
-  std::string int8_engine_;
+  std::string int8_engine_, int8_activations_;
   std::vector<int> patience_;
 };
 
@@ -125,7 +134,8 @@ void register_method_early_exit(MethodRegistry& registry) {
                  {"thresholds", {0.0, 0.34, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0}},
                  {"entropy_thresholds", {0.05, 0.1, 0.2, 0.3, 0.45, 0.6}},
                  {"patience", {0, 1, 2, 3}},
-                 {"int8", {{"engine", default_int8_engine()}, {"thresholds", {0.5, 0.7, 0.9, 1.0}}}}},
+                 {"int8",
+                  {{"engine", default_int8_engine()}, {"activations", "calibrated"}, {"thresholds", {0.5, 0.7, 0.9, 1.0}}}}},
                 [] { return std::make_unique<EarlyExit>(); }});
 }
 

@@ -42,6 +42,86 @@ TEST_CASE("a quantizable Linear is torch::linear in fp32 and within int8 roundin
   CHECK_THROWS_WITH(parse_quantized_engine("tpu"), Catch::Contains("not available in this LibTorch; it has: "));
 }
 
+TEST_CASE("quint8 codes match ATen's quantize_per_tensor and dequantize, ties and clamping included", "[quantize]") {
+  const double scale = 0.5;
+  const int64_t zero_point = 100;
+  // Exact ties (x / scale = k + 0.5) round to even; the ends clamp to 0 and 255.
+  std::vector<float> values = {0.25f, 0.75f, -0.25f, -0.75f, 1.25f, 0.0f, -50.0f, -50.25f, -1e6f, 77.5f, 77.75f, 1e6f};
+  torch::manual_seed(3);
+  auto random = torch::randn({997}) * 40;
+  values.insert(values.end(), random.data_ptr<float>(), random.data_ptr<float>() + random.numel());
+  auto x = torch::tensor(values);
+  auto reference = at::quantize_per_tensor(x, scale, zero_point, at::kQUInt8);
+  std::vector<uint8_t> codes(values.size());
+  quantize_to_quint8(values.data(), static_cast<int64_t>(values.size()), scale, zero_point, codes.data());
+  auto expected = reference.int_repr();
+  for (size_t i = 0; i < values.size(); ++i) {
+    INFO("x = " << values[i]);
+    CHECK(codes[i] == expected[static_cast<int64_t>(i)].item<uint8_t>());
+  }
+  std::vector<float> back(values.size());
+  dequantize_quint8(codes.data(), static_cast<int64_t>(codes.size()), scale, zero_point, back.data());
+  CHECK(torch::equal(torch::tensor(back), reference.dequantize()));
+}
+
+TEST_CASE("calibrated int8: needs observed ranges, stays within rounding of fp32, and a row's answer does not depend "
+          "on its batch",
+          "[quantize]") {
+  single_thread();
+  torch::manual_seed(1);
+  QuantizableLinear linear(48, 20);
+  torch::NoGradGuard no_grad;
+  auto x = torch::randn({3, 7, 48});  // 21 rows: the int8 call pads them to a bucket
+  auto reference = torch::linear(x, linear->weight, linear->bias);
+  for (const auto& name : supported_quantized_engines()) {
+    INFO("engine " << name);
+    const at::QEngine engine = parse_quantized_engine(name);
+    linear->prepare_int8(engine);
+    linear->input_range = linear->output_range = ObservedRange{};
+    CHECK_THROWS_WITH(linear->use_int8(engine, Int8Activations::calibrated), Catch::Contains("need observed ranges"));
+
+    linear->observe_ranges(true);
+    CHECK(torch::equal(linear->forward(x), reference));  // observing runs in fp32
+    linear->observe_ranges(false);
+    CHECK(linear->input_range.min == x.min().item<float>());
+    CHECK(linear->output_range.max == reference.max().item<float>());
+
+    linear->use_int8(engine, Int8Activations::calibrated);
+    auto y = linear->forward(x);
+    CHECK(y.sizes() == reference.sizes());
+    const double relative = ((y - reference).norm() / reference.norm()).item<double>();
+    CHECK(relative < 0.03);
+    CHECK(relative > 0.0);
+    // Fixed scales: each row alone gets exactly the answer it got in the batch
+    // (dynamic int8 would rescale it by the batch's range).
+    auto rows = x.reshape({-1, 48});
+    for (int64_t r = 0; r < rows.size(0); r += 5) CHECK(torch::equal(linear->forward(rows[r].view({1, 48})), y.view({-1, 20})[r].view({1, 20})));
+    linear->use_int8(std::nullopt);
+    CHECK(torch::equal(linear->forward(x), reference));
+  }
+  CHECK_THROWS_WITH(parse_int8_activations("static"), Catch::Contains("expected \"dynamic\" or \"calibrated\""));
+}
+
+TEST_CASE("observed ranges go to JSON by Linear name and back, and refuse a model they do not fit", "[quantize]") {
+  torch::nn::Sequential model(QuantizableLinear(4, 3), QuantizableLinear(3, 2));
+  torch::NoGradGuard no_grad;
+  observe_ranges(*model, true);
+  model->forward(torch::randn({5, 4}));
+  observe_ranges(*model, false);
+  const json ranges = observed_ranges_to_json(*model);
+  REQUIRE(ranges.size() == 2);
+  REQUIRE(ranges.contains("0"));
+  torch::nn::Sequential copy(QuantizableLinear(4, 3), QuantizableLinear(3, 2));
+  restore_observed_ranges(*copy, ranges);
+  CHECK(observed_ranges_to_json(*copy) == ranges);
+  json extra = ranges;
+  extra["7"] = {0, 1, 0, 1};
+  CHECK_THROWS_WITH(restore_observed_ranges(*copy, extra), Catch::Contains("name 3 Linear layers; the model has 2"));
+  json short_entry = ranges;
+  short_entry["1"] = {0, 1};
+  CHECK_THROWS_WITH(restore_observed_ranges(*copy, short_entry), Catch::Contains("observed range of 1: expected"));
+}
+
 TEST_CASE("int8 weights are counted at one byte each", "[quantize]") {
   QuantizableLinear linear(10, 4);  // 40 weights, 4 biases
   CHECK(inference_weight_bytes(*linear, false) == 4 * 44);
@@ -60,31 +140,38 @@ TEST_CASE("the quantize baseline: fp32 and int8 points on one model, same FLOPs,
   CHECK(record["training"]["base_model"]["trained_inside_this_run"] == true);
   const auto& points = record["operating_points"];
   const auto engines = supported_quantized_engines();
-  REQUIRE(points.size() == 1 + engines.size());
+  REQUIRE(points.size() == 1 + 2 * engines.size());
   CHECK(points[0]["name"] == "fp32");
   CHECK(points[0]["model"]["arithmetic"] == "fp32");
+  CHECK(record["training"]["int8_activation_ranges"]["linear_layers"] == 2 * 6 + 1);  // 6 per layer, pooler
   const int64_t fp32_bytes = points[0]["model"]["weight_bytes"];
   for (size_t i = 1; i < points.size(); ++i) {
     INFO(points[i]["name"]);
-    CHECK(points[i]["model"]["arithmetic"].get<std::string>().rfind("int8 dynamic (" + engines[i - 1] + ")", 0) == 0);
+    const std::string activations = i <= engines.size() ? "dynamic" : "calibrated";
+    const std::string engine = engines[(i - 1) % engines.size()];
+    CHECK(points[i]["name"] == "int8 " + activations + " " + engine);
+    CHECK(points[i]["model"]["arithmetic"].get<std::string>().rfind("int8 " + activations + " (" + engine + ")", 0) == 0);
     CHECK(points[i]["flops_per_instance"] == points[0]["flops_per_instance"]);
     CHECK(points[i]["model"]["weight_bytes"].get<int64_t>() < fp32_bytes);
     CHECK(points[i]["model"]["parameter_count"] == points[0]["model"]["parameter_count"]);
   }
 
-  // Per instance, int8 answers as fp32 does nearly always.
+  // Per instance, int8 (dynamic and calibrated) answers as fp32 does nearly always.
   Method& method = *trained.method;
   const auto ops = method.operating_points();
   std::vector<Prediction> fp32, int8;
-  size_t agree = 0, total = 0;
-  for (const auto& indices : sorted_batches(prepared.test, 16)) {
-    Batch batch = collate(prepared.test, indices);
-    method.predict(batch, ops.front(), fp32);
-    method.predict(batch, ops.back(), int8);
-    for (size_t i = 0; i < fp32.size(); ++i) agree += fp32[i].label == int8[i].label;
-    total += fp32.size();
+  for (size_t p = 1; p < ops.size(); ++p) {
+    INFO(ops[p].name);
+    size_t agree = 0, total = 0;
+    for (const auto& indices : sorted_batches(prepared.test, 16)) {
+      Batch batch = collate(prepared.test, indices);
+      method.predict(batch, ops.front(), fp32);
+      method.predict(batch, ops[p], int8);
+      for (size_t i = 0; i < fp32.size(); ++i) agree += fp32[i].label == int8[i].label;
+      total += fp32.size();
+    }
+    CHECK(static_cast<double>(agree) / total >= 0.9);
   }
-  CHECK(static_cast<double>(agree) / total >= 0.9);
 
   // A checkpoint loads with its int8 points ready.
   TempDir ckpt("quantize-ckpt");

@@ -27,7 +27,9 @@ nlohmann::json ExitClassifierMethod::calibrate(MethodContext& context) {
 }
 
 std::string ExitClassifierMethod::save(const std::string& dir) {
-  return save_checkpoint(model_, dir, {{"temperatures", temperatures_}, {"calibration", to_json(calibration_)}});
+  nlohmann::json extra = {{"temperatures", temperatures_}, {"calibration", to_json(calibration_)}};
+  if (!activation_ranges_.empty()) extra["activation_ranges"] = activation_ranges_;
+  return save_checkpoint(model_, dir, extra);
 }
 
 void ExitClassifierMethod::load(const std::string& dir, const nlohmann::json& config) {
@@ -40,6 +42,12 @@ void ExitClassifierMethod::load(const std::string& dir, const nlohmann::json& co
     throw Error(dir + ": " + std::to_string(temperatures_.size()) + " temperatures for " +
                 std::to_string(model_->num_exits()) + " exits");
   }
+  activation_ranges_ = checkpoint.extra.value("activation_ranges", nlohmann::json::object());
+  try {
+    restore_observed_ranges(*model_, activation_ranges_);
+  } catch (const Error& e) {
+    throw Error(dir + ": " + e.what());
+  }
 }
 
 void ExitClassifierMethod::predict_with_rule(const Batch& batch, ExitRule& rule, std::vector<Prediction>& out) {
@@ -48,10 +56,11 @@ void ExitClassifierMethod::predict_with_rule(const Batch& batch, ExitRule& rule,
 
 void ExitClassifierMethod::predict_with_rule(const Batch& batch, const OperatingPoint& point, ExitRule& rule,
                                              std::vector<Prediction>& out) {
-  const auto engine = int8_engine_of(point);
-  if (engine != active_int8_) {
-    use_int8(*model_, engine);
-    active_int8_ = engine;
+  const auto int8 = int8_arithmetic_of(point);
+  if (int8 != active_int8_) {
+    if (int8) use_int8(*model_, int8->engine, int8->activations);
+    else use_int8(*model_, std::nullopt);
+    active_int8_ = int8;
   }
   predict_with_exits(model_, batch, temperatures_, rule, out);
 }
@@ -59,20 +68,33 @@ void ExitClassifierMethod::predict_with_rule(const Batch& batch, const Operating
 void ExitClassifierMethod::prepare_int8_engines(const std::vector<std::string>& engines) {
   for (const auto& e : engines) prepare_int8(*model_, parse_quantized_engine(e));
   active_int8_.reset();
-  use_int8(*model_, active_int8_);
+  use_int8(*model_, std::nullopt);
 }
 
-std::optional<at::QEngine> ExitClassifierMethod::int8_engine_of(const OperatingPoint& point) {
+nlohmann::json ExitClassifierMethod::observe_activation_ranges(const EncodedSet& set) {
+  observe_ranges(*model_, true);
+  exit_logits_all(model_, set);
+  observe_ranges(*model_, false);
+  activation_ranges_ = observed_ranges_to_json(*model_);
+  return {{"observer", "min/max over the calibration role, per tensor"},
+          {"instances", set.size()},
+          {"linear_layers", activation_ranges_.size()}};
+}
+
+std::optional<ExitClassifierMethod::Int8Arithmetic> ExitClassifierMethod::int8_arithmetic_of(const OperatingPoint& point) {
   if (point.setting.value("arithmetic", "fp32") != "int8") return std::nullopt;
-  return parse_quantized_engine(point.setting.at("engine").get<std::string>());
+  return Int8Arithmetic{parse_quantized_engine(point.setting.at("engine").get<std::string>()),
+                        parse_int8_activations(point.setting.value("activations", "dynamic"))};
 }
 
 ModelShape ExitClassifierMethod::shape_at(const OperatingPoint& point) const {
   ModelShape shape = ModelShape::of_bert(model_->config, model_->parameter_count());
-  const auto engine = int8_engine_of(point);
-  shape.weight_bytes = inference_weight_bytes(*model_, engine.has_value());
-  if (engine)
-    shape.arithmetic = "int8 dynamic (" + quantized_engine_name(*engine) + "); embeddings, LayerNorm and exit heads fp32";
+  const auto int8 = int8_arithmetic_of(point);
+  shape.weight_bytes = inference_weight_bytes(*model_, int8.has_value());
+  if (int8) {
+    shape.arithmetic = "int8 " + int8_activations_name(int8->activations) + " (" + quantized_engine_name(int8->engine) +
+                       "); embeddings, LayerNorm, attention products and exit heads fp32";
+  }
   return shape;
 }
 

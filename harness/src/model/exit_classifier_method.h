@@ -40,13 +40,28 @@ class ExitClassifierMethod : public Method {
   /// Packs int8 weights for each engine (after training or loading, so the
   /// packs follow the final weights); points may then ask for int8.
   void prepare_int8_engines(const std::vector<std::string>& engines);
-  /// The int8 engine a point asks for, or nullopt for fp32.
-  static std::optional<at::QEngine> int8_engine_of(const OperatingPoint& point);
+  /// Observes the range of every quantizable Linear's input and output on
+  /// `set` in fp32, which points with calibrated int8 activations need;
+  /// checkpoints keep the ranges. Returns a summary for the record.
+  nlohmann::json observe_activation_ranges(const EncodedSet& set);
+
+  /// The int8 arithmetic a point asks for ("arithmetic": "int8", "engine",
+  /// "activations", dynamic when absent), or nullopt for fp32.
+  struct Int8Arithmetic {
+    at::QEngine engine;
+    Int8Activations activations;
+    bool operator==(const Int8Arithmetic& other) const {
+      return engine == other.engine && activations == other.activations;
+    }
+    bool operator!=(const Int8Arithmetic& other) const { return !(*this == other); }
+  };
+  static std::optional<Int8Arithmetic> int8_arithmetic_of(const OperatingPoint& point);
 
   BertClassifier model_{nullptr};
   std::vector<double> temperatures_;
-  std::optional<at::QEngine> active_int8_;  // switching walks the Linears, so only when the point changes
+  std::optional<Int8Arithmetic> active_int8_;  // switching walks the Linears, so only when the point changes
   std::vector<ExitCalibration> calibration_;
+  nlohmann::json activation_ranges_;  // by Linear name; empty until observed
 };
 
 /// Per-exit accuracy on `set`, and the oracle: each instance exits at the

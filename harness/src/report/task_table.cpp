@@ -1,5 +1,6 @@
 #include "report/task_table.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -19,15 +20,20 @@ std::string format_task_table(const std::string& task, const std::vector<nlohman
       base_latency = latency_ms(r["operating_points"].back());
     }
   }
+  // The setting column fits its longest name ("int8 calibrated qnnpack").
+  int setting_width = 14;
+  for (const auto& r : records)
+    for (const auto& p : r["operating_points"])
+      setting_width = std::max(setting_width, static_cast<int>(p["name"].get<std::string>().size()));
   std::ostringstream out;
-  char line[256];
+  char line[320];
   std::snprintf(line, sizeof line, "\n%s (test role: %s, %zu instances)\n", task.c_str(),
                 records.front()["task"]["roles"]["test"]["source"].get<std::string>().c_str(),
                 records.front()["task"]["roles"]["test"]["examples"].get<size_t>());
   out << line;
-  std::snprintf(line, sizeof line, "%-12s %-14s %9s %9s %12s %8s %10s %8s %8s\n", "method", "setting", "accuracy",
-                "macro-F1", "MFLOPs/inst", "x FLOPs", "b1 p50 ms", "x b1", "x wall");
-  out << line << std::string(98, '-') << "\n";
+  std::snprintf(line, sizeof line, "%-12s %-*s %9s %9s %12s %8s %10s %8s %8s\n", "method", setting_width, "setting",
+                "accuracy", "macro-F1", "MFLOPs/inst", "x FLOPs", "b1 p50 ms", "x b1", "x wall");
+  out << line << std::string(static_cast<size_t>(84 + setting_width), '-') << "\n";
   // f1 < 0 or ms <= 0: not measured for this row (the oracle is an analysis, not a run).
   // "x b1": speed-up of the median batch-1 latency; "x wall": of the batched pass.
   auto row = [&](const std::string& method, const std::string& setting, double acc, double f1, double flops, double ms,
@@ -38,8 +44,8 @@ std::string format_task_table(const std::string& task, const std::vector<nlohman
     if (ms > 0 && base_wall > 0) std::snprintf(speed_wall, sizeof speed_wall, "%.2f", base_wall / ms);
     if (b1 > 0) std::snprintf(b1_text, sizeof b1_text, "%.3f", b1);
     if (b1 > 0 && base_latency > 0) std::snprintf(speed_b1, sizeof speed_b1, "%.2f", base_latency / b1);
-    std::snprintf(line, sizeof line, "%-12s %-14s %9.4f %9s %12.4g %8s %10s %8s %8s\n", method.c_str(),
-                  setting.c_str(), acc, f1_text, flops / 1e6, speed_flops, b1_text, speed_b1, speed_wall);
+    std::snprintf(line, sizeof line, "%-12s %-*s %9.4f %9s %12.4g %8s %10s %8s %8s\n", method.c_str(),
+                  setting_width, setting.c_str(), acc, f1_text, flops / 1e6, speed_flops, b1_text, speed_b1, speed_wall);
     out << line;
   };
   for (const auto& r : records) {
