@@ -49,6 +49,8 @@ class Quantize : public ExitClassifierMethod {
   void load(const std::string& dir, const nlohmann::json& config) override {
     ExitClassifierMethod::load(dir, config);
     prepare_int8_engines(engines_);
+    if (std::find(activations_.begin(), activations_.end(), "calibrated") != activations_.end())
+      require_activation_ranges(dir);
   }
 
   void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {

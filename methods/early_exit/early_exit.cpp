@@ -75,7 +75,9 @@ class EarlyExit : public ExitClassifierMethod {
 
   void load(const std::string& dir, const nlohmann::json& config) override {
     ExitClassifierMethod::load(dir, config);
-    if (!int8_thresholds_.empty()) prepare_int8_engines({int8_engine_});
+    if (int8_thresholds_.empty()) return;
+    prepare_int8_engines({int8_engine_});
+    if (int8_activations_ == "calibrated") require_activation_ranges(dir);
   }
 
   nlohmann::json analyse(const EncodedSet& test) override { return exit_analysis(model_, test); }
@@ -89,7 +91,7 @@ class EarlyExit : public ExitClassifierMethod {
     const auto int8 = config.value("int8", nlohmann::json::object());
     int8_thresholds_ = int8.value("thresholds", std::vector<double>{});
     int8_engine_ = int8.value("engine", std::string("onednn"));
-    int8_activations_ = int8.value("activations", std::string("dynamic"));  // configs older than the key meant dynamic
+    int8_activations_ = int8.value("activations", std::string("dynamic"));  // checkpoints saved before the key meant dynamic
     if (!int8_thresholds_.empty()) {
       parse_quantized_engine(int8_engine_);  // refuses an engine this LibTorch lacks
       parse_int8_activations(int8_activations_);

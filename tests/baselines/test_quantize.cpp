@@ -43,25 +43,27 @@ TEST_CASE("a quantizable Linear is torch::linear in fp32 and within int8 roundin
 }
 
 TEST_CASE("quint8 codes match ATen's quantize_per_tensor and dequantize, ties and clamping included", "[quantize]") {
-  const double scale = 0.5;
-  const int64_t zero_point = 100;
-  // Exact ties (x / scale = k + 0.5) round to even; the ends clamp to 0 and 255.
-  std::vector<float> values = {0.25f, 0.75f, -0.25f, -0.75f, 1.25f, 0.0f, -50.0f, -50.25f, -1e6f, 77.5f, 77.75f, 1e6f};
-  torch::manual_seed(3);
-  auto random = torch::randn({997}) * 40;
-  values.insert(values.end(), random.data_ptr<float>(), random.data_ptr<float>() + random.numel());
-  auto x = torch::tensor(values);
-  auto reference = at::quantize_per_tensor(x, scale, zero_point, at::kQUInt8);
-  std::vector<uint8_t> codes(values.size());
-  quantize_to_quint8(values.data(), static_cast<int64_t>(values.size()), scale, zero_point, codes.data());
-  auto expected = reference.int_repr();
-  for (size_t i = 0; i < values.size(); ++i) {
-    INFO("x = " << values[i]);
-    CHECK(codes[i] == expected[static_cast<int64_t>(i)].item<uint8_t>());
+  // 0.5: exact ties (x / scale = k + 0.5) round to even; 0.0371 and a range's
+  // scale: the float reciprocal ATen uses, not the double one.
+  for (const auto& [scale, zero_point] : std::vector<std::pair<double, int64_t>>{{0.5, 100}, {0.0371, 128}, {6.3 / 255, 37}}) {
+    INFO("scale " << scale << ", zero point " << zero_point);
+    std::vector<float> values = {0.25f, 0.75f, -0.25f, -0.75f, 1.25f, 0.0f, -50.0f, -50.25f, -1e6f, 77.5f, 77.75f, 1e6f};
+    for (int k = -300; k <= 300; ++k) values.push_back(static_cast<float>((k + 0.5) * scale));  // near-ties
+    torch::manual_seed(3);
+    auto random = torch::randn({997}) * 40 * scale;
+    values.insert(values.end(), random.data_ptr<float>(), random.data_ptr<float>() + random.numel());
+    auto x = torch::tensor(values);
+    auto reference = at::quantize_per_tensor(x, scale, zero_point, at::kQUInt8);
+    std::vector<uint8_t> codes(values.size());
+    quantize_to_quint8(values.data(), static_cast<int64_t>(values.size()), scale, zero_point, codes.data());
+    auto expected = reference.int_repr();
+    size_t differ = 0;
+    for (size_t i = 0; i < values.size(); ++i) differ += codes[i] != expected[static_cast<int64_t>(i)].item<uint8_t>();
+    CHECK(differ == 0);
+    std::vector<float> back(values.size());
+    dequantize_quint8(codes.data(), static_cast<int64_t>(codes.size()), scale, zero_point, back.data());
+    CHECK(torch::equal(torch::tensor(back), reference.dequantize()));
   }
-  std::vector<float> back(values.size());
-  dequantize_quint8(codes.data(), static_cast<int64_t>(codes.size()), scale, zero_point, back.data());
-  CHECK(torch::equal(torch::tensor(back), reference.dequantize()));
 }
 
 TEST_CASE("calibrated int8: needs observed ranges, stays within rounding of fp32, and a row's answer does not depend "
@@ -100,6 +102,22 @@ TEST_CASE("calibrated int8: needs observed ranges, stays within rounding of fp32
     CHECK(torch::equal(linear->forward(x), reference));
   }
   CHECK_THROWS_WITH(parse_int8_activations("static"), Catch::Contains("expected \"dynamic\" or \"calibrated\""));
+}
+
+TEST_CASE("calibrated int8 on a model refuses, naming every Linear without ranges, and changes nothing", "[quantize]") {
+  torch::nn::Sequential model(QuantizableLinear(4, 3), QuantizableLinear(3, 2));
+  torch::NoGradGuard no_grad;
+  const at::QEngine engine = parse_quantized_engine(supported_quantized_engines().front());
+  prepare_int8(*model, engine);
+  auto x = torch::randn({5, 4});
+  auto fp32 = model->forward(x);
+  model[0]->as<QuantizableLinearImpl>()->observe_ranges(true);
+  model->forward(x);
+  model[0]->as<QuantizableLinearImpl>()->observe_ranges(false);
+  CHECK_THROWS_WITH(use_int8(*model, engine, Int8Activations::calibrated),
+                    Catch::Contains("none were observed for: 1 (observe them"));
+  CHECK(torch::equal(model->forward(x), fp32));  // still fp32 throughout
+  CHECK_FALSE(model[0]->as<QuantizableLinearImpl>()->int8_active());
 }
 
 TEST_CASE("observed ranges go to JSON by Linear name and back, and refuse a model they do not fit", "[quantize]") {

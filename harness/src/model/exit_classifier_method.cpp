@@ -45,8 +45,8 @@ void ExitClassifierMethod::load(const std::string& dir, const nlohmann::json& co
   activation_ranges_ = checkpoint.extra.value("activation_ranges", nlohmann::json::object());
   try {
     restore_observed_ranges(*model_, activation_ranges_);
-  } catch (const Error& e) {
-    throw Error(dir + ": " + e.what());
+  } catch (const std::exception& e) {  // ours, or nlohmann's for a malformed entry
+    throw Error(dir + ": activation_ranges: " + e.what());
   }
 }
 
@@ -72,6 +72,8 @@ void ExitClassifierMethod::prepare_int8_engines(const std::vector<std::string>& 
 }
 
 nlohmann::json ExitClassifierMethod::observe_activation_ranges(const EncodedSet& set) {
+  use_int8(*model_, std::nullopt);  // fp32 while observing; scales are fixed again at the next int8 point
+  active_int8_.reset();
   observe_ranges(*model_, true);
   exit_logits_all(model_, set);
   observe_ranges(*model_, false);
@@ -79,6 +81,12 @@ nlohmann::json ExitClassifierMethod::observe_activation_ranges(const EncodedSet&
   return {{"observer", "min/max over the calibration role, per tensor"},
           {"instances", set.size()},
           {"linear_layers", activation_ranges_.size()}};
+}
+
+void ExitClassifierMethod::require_activation_ranges(const std::string& dir) const {
+  if (activation_ranges_.empty())
+    throw Error(dir + ": saved without int8 activation ranges, which calibrated int8 needs; train it again, or "
+                      "use dynamic activations");
 }
 
 std::optional<ExitClassifierMethod::Int8Arithmetic> ExitClassifierMethod::int8_arithmetic_of(const OperatingPoint& point) {

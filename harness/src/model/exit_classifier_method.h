@@ -44,6 +44,8 @@ class ExitClassifierMethod : public Method {
   /// `set` in fp32, which points with calibrated int8 activations need;
   /// checkpoints keep the ranges. Returns a summary for the record.
   nlohmann::json observe_activation_ranges(const EncodedSet& set);
+  /// Throws, naming `dir`, when a loaded checkpoint has no activation ranges.
+  void require_activation_ranges(const std::string& dir) const;
 
   /// The int8 arithmetic a point asks for ("arithmetic": "int8", "engine",
   /// "activations", dynamic when absent), or nullopt for fp32.

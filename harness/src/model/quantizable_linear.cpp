@@ -5,7 +5,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <tuple>
+
+// The rounding trick in quantize_to_quint8 needs IEEE arithmetic as written.
+#ifdef __FAST_MATH__
+#error "quantizable_linear.cpp must not be compiled with -ffast-math"
+#endif
 
 #include "util/error.h"
 
@@ -33,18 +39,21 @@ PackedLinear pack(const torch::Tensor& weight, const torch::Tensor& bias, at::QE
 // quint8 parameters covering [min, max] and zero (so zero padding is exact).
 std::pair<double, int64_t> quint8_params(const ObservedRange& range) {
   const double lo = std::min<double>(range.min, 0.0), hi = std::max<double>(range.max, 0.0);
-  const double scale = std::max(hi - lo, 1e-8) / 255.0;
+  // Floored at float epsilon, as PyTorch's MinMaxObserver does, so a
+  // constant range still gets a usable scale.
+  const double scale = std::max((hi - lo) / 255.0, static_cast<double>(std::numeric_limits<float>::epsilon()));
   const auto zero_point = static_cast<int64_t>(std::clamp(std::nearbyint(-lo / scale), 0.0, 255.0));
   return {scale, zero_point};
 }
 
 // oneDNN compiles one kernel per input shape and scale; with calibrated
-// scales the shape alone decides, so rows are padded up to a bucket (eight
-// buckets per doubling, at most 1/8 extra rows) and a model meets a few dozen
-// shapes per Linear instead of one per length.
+// scales the shape alone decides, so its rows are padded up to a bucket
+// (multiples of 16 up to 256 rows, AMX's tile height; above that eight
+// buckets per doubling, at most 1/8 extra rows) and a model meets a few
+// dozen shapes per Linear instead of one per length.
 int64_t bucketed_rows(int64_t rows) {
   int64_t step = 16;
-  while (step * 8 < rows) step *= 2;
+  while (step * 16 < rows) step *= 2;
   return (rows + step - 1) / step * step;
 }
 
@@ -90,7 +99,7 @@ QuantizableLinearImpl::QuantizableLinearImpl(int64_t in, int64_t out) : in_featu
 // Rounding: adding and subtracting 1.5 * 2^23 rounds to nearest even, as
 // nearbyint does, for the clamped values here.
 void quantize_to_quint8(const float* x, int64_t n, double scale, int64_t zero_point, uint8_t* out) {
-  const float inverse = static_cast<float>(1.0 / scale), magic = 12582912.0f;
+  const float inverse = 1.0f / static_cast<float>(scale), magic = 12582912.0f;  // as ATen's quantize_val
   const float lo = static_cast<float>(-zero_point), hi = static_cast<float>(255 - zero_point);
   const auto zp = static_cast<int32_t>(zero_point);
   for (int64_t i = 0; i < n; ++i) {
@@ -109,6 +118,7 @@ void ObservedRange::observe(const torch::Tensor& values) {
   if (values.numel() == 0) return;
   const auto [lo, hi] = torch::aminmax(values);
   const float a = lo.item<float>(), b = hi.item<float>();
+  if (!std::isfinite(a) || !std::isfinite(b)) throw Error("observed a non-finite activation; ranges need finite values");
   min = seen ? std::min(min, a) : a;
   max = seen ? std::max(max, b) : b;
   seen = true;
@@ -141,7 +151,7 @@ torch::Tensor QuantizableLinearImpl::forward(const torch::Tensor& x) {
 
 torch::Tensor QuantizableLinearImpl::forward_calibrated(const torch::Tensor& x2d) {
   if (x2d.scalar_type() != torch::kFloat) throw Error("calibrated int8 Linear: expected fp32 input");
-  const int64_t rows = x2d.size(0), padded = bucketed_rows(rows);
+  const int64_t rows = x2d.size(0), padded = pad_rows_ ? bucketed_rows(rows) : rows;
   auto qx = at::_empty_affine_quantized({padded, in_features}, at::device(torch::kCPU).dtype(torch::kQUInt8),
                                         input_scale_, input_zero_point_);
   auto* codes = reinterpret_cast<uint8_t*>(qx.data_ptr<c10::quint8>());
@@ -181,7 +191,8 @@ void QuantizableLinearImpl::use_int8(std::optional<at::QEngine> engine, Int8Acti
       throw Error("calibrated int8 activations need observed ranges; none were observed for this Linear");
     std::tie(input_scale_, input_zero_point_) = quint8_params(input_range);
     std::tie(output_scale_, output_zero_point_) = quint8_params(output_range);
-    if (*engine == at::QEngine::ONEDNN) widen_onednn_primitive_cache();
+    pad_rows_ = *engine == at::QEngine::ONEDNN || *engine == at::QEngine::X86;  // QNNPACK compiles nothing per shape
+    if (pad_rows_) widen_onednn_primitive_cache();
   }
   for (auto& [e, packs] : packed_) {
     if (e == *engine) {
@@ -200,6 +211,19 @@ void prepare_int8(torch::nn::Module& root, at::QEngine engine) {
 }
 
 void use_int8(torch::nn::Module& root, std::optional<at::QEngine> engine, Int8Activations activations) {
+  // Every Linear is checked before any switches, so a refusal leaves the
+  // model whole in its previous arithmetic.
+  if (engine && activations == Int8Activations::calibrated) {
+    std::string missing;
+    for (const auto& item : root.named_modules()) {
+      const auto* linear = item.value()->as<QuantizableLinearImpl>();
+      if (linear && (!linear->input_range.seen || !linear->output_range.seen))
+        missing += (missing.empty() ? "" : ", ") + (item.key().empty() ? std::string("(root)") : item.key());
+    }
+    if (!missing.empty())
+      throw Error("calibrated int8 activations need observed ranges, and none were observed for: " + missing +
+                  " (observe them on calibration data, or use dynamic activations)");
+  }
   for (auto& m : root.modules()) {
     if (auto* linear = m->as<QuantizableLinearImpl>()) linear->use_int8(engine, activations);
   }

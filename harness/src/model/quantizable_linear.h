@@ -58,7 +58,7 @@ struct QuantizableLinearImpl : torch::nn::Module {
   using Packed = c10::intrusive_ptr<LinearPackedParamsBase>;
   std::vector<std::pair<at::QEngine, std::pair<Packed, Packed>>> packed_;  // per engine: dynamic, calibrated
   c10::intrusive_ptr<LinearPackedParamsBase> active_;
-  bool calibrated_ = false, observing_ = false;
+  bool calibrated_ = false, observing_ = false, pad_rows_ = false;
   double input_scale_ = 1, output_scale_ = 1;
   int64_t input_zero_point_ = 0, output_zero_point_ = 0;
 };
@@ -66,12 +66,15 @@ TORCH_MODULE(QuantizableLinear);
 
 /// Every QuantizableLinear under `root` (encoder and pooler of a BERT).
 void prepare_int8(torch::nn::Module& root, at::QEngine engine);
+/// Calibrated activations need every Linear's ranges; otherwise it throws
+/// naming the Linears without, and changes nothing.
 void use_int8(torch::nn::Module& root, std::optional<at::QEngine> engine,
               Int8Activations activations = Int8Activations::dynamic);
 /// Turns range observation on or off in every QuantizableLinear under `root`.
 void observe_ranges(torch::nn::Module& root, bool on);
 /// The observed ranges by module name, {"name": [in_min, in_max, out_min,
-/// out_max]}, and back; restoring refuses a name or count that does not fit.
+/// out_max]}, and back; restoring refuses a name the model lacks (Linears it
+/// does not name keep their ranges; calibrated int8 refuses any without).
 nlohmann::json observed_ranges_to_json(const torch::nn::Module& root);
 void restore_observed_ranges(torch::nn::Module& root, const nlohmann::json& ranges);
 /// Bytes of `root`'s parameters as inference holds them: 4 per value, or 1
