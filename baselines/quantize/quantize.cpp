@@ -41,7 +41,7 @@ class Quantize : public ExitClassifierMethod {
   nlohmann::json calibrate(MethodContext& context) override {
     nlohmann::json facts = ExitClassifierMethod::calibrate(context);
     prepare_int8_engines(engines_);
-    if (std::find(activations_.begin(), activations_.end(), "calibrated") != activations_.end())
+    if (has_calibrated_points())
       facts["int8_activation_ranges"] = observe_activation_ranges(context.calibration);
     return facts;
   }
@@ -49,7 +49,7 @@ class Quantize : public ExitClassifierMethod {
   void load(const std::string& dir, const nlohmann::json& config) override {
     ExitClassifierMethod::load(dir, config);
     prepare_int8_engines(engines_);
-    if (std::find(activations_.begin(), activations_.end(), "calibrated") != activations_.end())
+    if (has_calibrated_points())
       require_activation_ranges(dir);
   }
 
@@ -73,6 +73,9 @@ class Quantize : public ExitClassifierMethod {
   }
 
  private:
+  bool has_calibrated_points() const {
+    return std::find(activations_.begin(), activations_.end(), "calibrated") != activations_.end();
+  }
   std::vector<std::string> engines_, activations_;
 };
 
