@@ -109,6 +109,7 @@ class EarlyExit : public ExitClassifierMethod {
     } else {
       config.exit_layers = exits.get<std::vector<int>>();
     }
+    config.exit_poolers = context.config.value("exit_poolers", std::string("shared"));
     config.validate();
     return config;
   }
@@ -133,6 +134,7 @@ void register_method_early_exit(MethodRegistry& registry) {
   registry.add({"early_exit", "method",
                 "Schwartz et al. 2020: exits at several layers, calibrated, leave at the first confident one",
                 {{"exit_layers", "all"},
+                 {"exit_poolers", "shared"},
                  {"thresholds", {0.0, 0.34, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0}},
                  {"entropy_thresholds", {0.05, 0.1, 0.2, 0.3, 0.45, 0.6}},
                  {"patience", {0, 1, 2, 3}},

@@ -49,8 +49,12 @@ TEST_CASE("evenly spaced layers: every other layer at half, the top layer always
 
 TEST_CASE("a layer subset computes what the chosen layers of the original compute", "[layerdrop]") {
   single_thread();
+  const std::string exit_poolers = GENERATE(as<std::string>{}, "shared", "per_exit");
+  INFO("exit poolers " << exit_poolers);
   torch::manual_seed(3);
-  BertClassifier source(tiny_config(4, 32, 100, {1, 3}));
+  BertConfig source_config = tiny_config(4, 32, 100, {1, 3});
+  source_config.exit_poolers = exit_poolers;
+  BertClassifier source(source_config);
   source->eval();
   EncodedSet set = synthetic_set(6, 5, 100);
   Batch batch = collate(set, {0, 1, 2, 3, 4, 5});

@@ -63,6 +63,53 @@ TEST_CASE("forward returns one [B, num_labels] logits tensor per exit", "[model]
   CHECK(torch::allclose(model->exit_logits(1, hidden, batch.input.attention_mask), logits[1], 1e-5, 1e-6));
 }
 
+TEST_CASE("per-exit poolers: each exit reads its own pooler and the shared one is gone", "[model]") {
+  single_thread();
+  torch::manual_seed(5);
+  BertConfig config = tiny_config(3, 32, 100, {0, 2});
+  config.exit_poolers = "per_exit";
+  BertClassifier model(config);
+  model->eval();
+  std::set<std::string> names;
+  for (const auto& item : model->named_parameters()) names.insert(item.key());
+  for (const char* expected : {"exit_poolers.0.dense.weight", "exit_poolers.0.dense.bias", "exit_poolers.1.dense.weight"}) {
+    INFO(expected);
+    CHECK(names.count(expected) == 1);
+  }
+  CHECK(names.count("bert.pooler.dense.weight") == 0);
+  CHECK(names.count("exit_poolers.2.dense.weight") == 0);
+  // Same FLOPs as one shared pooler: one pooler per exit evaluated, either way.
+  BertConfig shared_config = config;
+  shared_config.exit_poolers = "shared";
+  CHECK(model->parameter_count() == BertClassifier(shared_config)->parameter_count() + 32 * 32 + 32);
+
+  EncodedSet set = synthetic_set(4, 9, 100, 5, 12);
+  Batch batch = collate(set, {0, 1, 2, 3});
+  torch::NoGradGuard no_grad;
+  auto before = model->forward(batch.input);
+  auto hidden = model->bert->embed(batch.input.input_ids, batch.input.token_type_ids);
+  hidden = model->bert->run_layer(0, hidden, BertModelImpl::mask_bias(batch.input.attention_mask));
+  auto summary = model->bert->summarize(hidden, batch.input.attention_mask);
+  auto first_pooler = model->exit_poolers[0]->as<BertPoolerImpl>();
+  auto expected = torch::nn::functional::linear(torch::tanh(first_pooler->dense(summary)), model->exits[0]->as<torch::nn::Linear>()->weight,
+                                                model->exits[0]->as<torch::nn::Linear>()->bias);
+  CHECK(torch::allclose(before[0], expected, 1e-5, 1e-6));
+  // Changing exit 0's pooler moves exit 0 only.
+  first_pooler->dense->weight.mul_(-1.0);
+  auto after = model->forward(batch.input);
+  CHECK_FALSE(torch::allclose(after[0], before[0]));
+  CHECK(torch::equal(after[1], before[1]));
+  CHECK_THROWS_WITH(model->bert->pool(hidden, batch.input.attention_mask), Catch::Contains("per-exit poolers"));
+
+  // The config says so, and a config that does not keeps its old JSON.
+  CHECK(config.to_json().at("exit_poolers") == "per_exit");
+  CHECK(BertConfig::from_json(config.to_json()).exit_poolers == "per_exit");
+  CHECK_FALSE(shared_config.to_json().contains("exit_poolers"));
+  CHECK(BertConfig::from_json(shared_config.to_json()).exit_poolers == "shared");
+  config.exit_poolers = "each";
+  CHECK_THROWS_WITH(config.validate(), Catch::Contains("exit_poolers must be 'shared' or 'per_exit', not 'each'"));
+}
+
 TEST_CASE("an instance's exit logits do not depend on the padding of its batch", "[model]") {
   single_thread();
   const std::string pooling = GENERATE(as<std::string>{}, "cls", "mean");

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "util/error.h"
+
 namespace greenbench {
 namespace {
 // Hugging Face initialisation: N(0, 0.02) weights, zero biases, LayerNorm 1/0.
@@ -122,7 +124,9 @@ BertModelImpl::BertModelImpl(const BertConfig& c) : config(c) {
   config.validate();
   embeddings = register_module("embeddings", BertEmbeddings(c));
   encoder = register_module("encoder", BertEncoder(c));
-  pooler = register_module("pooler", BertPooler(c));
+  // With per-exit poolers the classifier owns them; an unused shared one
+  // would only be a parameter that never trains.
+  if (c.exit_poolers == "shared") pooler = register_module("pooler", BertPooler(c));
   for (const auto& m : *encoder->layer) layers.push_back(BertLayer(std::dynamic_pointer_cast<BertLayerImpl>(m)));
 }
 
@@ -141,13 +145,17 @@ torch::Tensor BertModelImpl::run_layer(int index, const torch::Tensor& hidden, c
   return layers.at(static_cast<size_t>(index))->forward(hidden, bias);
 }
 
-torch::Tensor BertModelImpl::pool(const torch::Tensor& hidden, const torch::Tensor& attention_mask) {
+torch::Tensor BertModelImpl::summarize(const torch::Tensor& hidden, const torch::Tensor& attention_mask) const {
   if (config.pooling == "mean") {
     auto mask = attention_mask.to(hidden.scalar_type()).unsqueeze(-1);
-    auto summary = (hidden * mask).sum(1) / mask.sum(1).clamp_min(1.0);
-    return pooler(summary);
+    return (hidden * mask).sum(1) / mask.sum(1).clamp_min(1.0);
   }
-  return pooler(hidden.select(1, 0));
+  return hidden.select(1, 0);
+}
+
+torch::Tensor BertModelImpl::pool(const torch::Tensor& hidden, const torch::Tensor& attention_mask) {
+  if (!pooler) throw Error("BertModel::pool: this model has per-exit poolers (exit_poolers 'per_exit'), no shared one");
+  return pooler(summarize(hidden, attention_mask));
 }
 
 BertClassifierImpl::BertClassifierImpl(const BertConfig& c) : config(c) {
@@ -155,12 +163,20 @@ BertClassifierImpl::BertClassifierImpl(const BertConfig& c) : config(c) {
   bert = register_module("bert", BertModel(c));
   exits = register_module("exits", torch::nn::ModuleList());
   for (size_t i = 0; i < c.exit_layers.size(); ++i) exits->push_back(make_linear(c.hidden_size, c.num_labels));
+  if (c.exit_poolers == "per_exit") {
+    exit_poolers = register_module("exit_poolers", torch::nn::ModuleList());
+    for (size_t i = 0; i < c.exit_layers.size(); ++i) exit_poolers->push_back(BertPooler(c));
+  }
   dropout = register_module("dropout", HashedDropout(c.hidden_dropout_prob));
 }
 
 torch::Tensor BertClassifierImpl::exit_logits(int exit_index, const torch::Tensor& hidden,
                                               const torch::Tensor& attention_mask) {
-  auto pooled = dropout(bert->pool(hidden, attention_mask));
+  auto pooled = exit_poolers
+                    ? exit_poolers[static_cast<size_t>(exit_index)]->as<BertPoolerImpl>()->forward(
+                          bert->summarize(hidden, attention_mask))
+                    : bert->pool(hidden, attention_mask);
+  pooled = dropout(pooled);
   return exits[static_cast<size_t>(exit_index)]->as<torch::nn::Linear>()->forward(pooled);
 }
 

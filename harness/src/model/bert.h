@@ -95,7 +95,9 @@ struct BertModelImpl : torch::nn::Module {
   /// attention_mask [B,S] (1 token, 0 padding) -> additive bias [B,1,1,S].
   static torch::Tensor mask_bias(const torch::Tensor& attention_mask);
   torch::Tensor run_layer(int index, const torch::Tensor& hidden, const torch::Tensor& mask_bias);
-  /// Pooled summary [B,H] of a layer's output ([CLS] or masked mean, then dense + tanh).
+  /// Summary [B,H] of a layer's output: [CLS], or the masked mean of its tokens.
+  torch::Tensor summarize(const torch::Tensor& hidden, const torch::Tensor& attention_mask) const;
+  /// Pooled summary [B,H] (summarize, then the pooler's dense + tanh).
   torch::Tensor pool(const torch::Tensor& hidden, const torch::Tensor& attention_mask);
   BertConfig config;
   BertEmbeddings embeddings{nullptr};
@@ -138,6 +140,9 @@ struct BertClassifierImpl : torch::nn::Module {
   BertConfig config;
   BertModel bert{nullptr};
   torch::nn::ModuleList exits{nullptr};
+  /// One pooler per exit when config.exit_poolers is "per_exit"; else null
+  /// and every exit reads bert->pooler.
+  torch::nn::ModuleList exit_poolers{nullptr};
   HashedDropout dropout{nullptr};
 };
 TORCH_MODULE(BertClassifier);

@@ -34,6 +34,8 @@ void BertConfig::validate() const {
   if (exit_layers.front() < 0 || exit_layers.back() != num_hidden_layers - 1)
     fail("exit_layers must lie in [0, " + std::to_string(num_hidden_layers - 1) + "] and end at the last layer");
   if (pooling != "cls" && pooling != "mean") fail("pooling must be 'cls' or 'mean', not '" + pooling + "'");
+  if (exit_poolers != "shared" && exit_poolers != "per_exit")
+    fail("exit_poolers must be 'shared' or 'per_exit', not '" + exit_poolers + "'");
   auto check_widths = [&](const std::vector<int>& widths, const char* name, int most) {
     if (widths.empty()) return;
     if (static_cast<int>(widths.size()) != num_hidden_layers)
@@ -62,6 +64,7 @@ nlohmann::json BertConfig::to_json() const {
           {"num_labels", num_labels},
           {"exit_layers", exit_layers},
           {"pooling", pooling}};
+  if (exit_poolers != "shared") j["exit_poolers"] = exit_poolers;  // older configs stay byte-identical
   if (!layer_heads.empty()) j["layer_heads"] = layer_heads;
   if (!layer_intermediate.empty()) j["layer_intermediate"] = layer_intermediate;
   return j;
@@ -83,6 +86,7 @@ BertConfig BertConfig::from_json(const nlohmann::json& j) {
   get("attention_probs_dropout_prob", c.attention_probs_dropout_prob);
   get("layer_norm_eps", c.layer_norm_eps);
   get("pooling", c.pooling);
+  get("exit_poolers", c.exit_poolers);
   get("layer_heads", c.layer_heads);
   get("layer_intermediate", c.layer_intermediate);
   if (j.contains("num_labels")) j.at("num_labels").get_to(c.num_labels);

@@ -25,6 +25,10 @@ struct BertConfig {
   /// "cls": the pooler reads [CLS] (BERT); "mean": it reads the masked mean of
   /// the layer's tokens, which trains faster from scratch on small data.
   std::string pooling = "cls";
+  /// "shared": every exit reads the one pooler (BERT, the paper's code);
+  /// "per_exit": each exit has its own pooler (DeeBERT's highways), so the
+  /// first exits need not share a summary with the last. Same FLOPs.
+  std::string exit_poolers = "shared";
   /// Per-layer attention heads and feed-forward widths after structured
   /// pruning; empty means every layer has num_attention_heads and
   /// intermediate_size. Heads keep head_dim() = hidden_size / num_attention_heads.

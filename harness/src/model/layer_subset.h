@@ -19,9 +19,9 @@ std::vector<int> evenly_spaced_layers(int total, int keep);
 
 /// A new classifier (eval mode) made of `layers` of `source` (0-based,
 /// strictly increasing), in that order: embeddings, pooler and the last exit
-/// copied, one exit after its last layer. Pruned layer shapes (per-layer
-/// heads and widths) come along. Running it equals running those layers of
-/// `source` and its last exit. Throws std::invalid_argument on a bad list.
+/// (with its own pooler where exits have their own) copied, one exit after
+/// its last layer. Pruned layer shapes (per-layer heads and widths) come
+/// along. Running it equals running those layers of `source` and its last exit. Throws std::invalid_argument on a bad list.
 BertClassifier layer_subset(const BertClassifier& source, const std::vector<int>& layers);
 
 }  // namespace greenbench
