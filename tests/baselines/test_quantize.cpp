@@ -120,6 +120,33 @@ TEST_CASE("calibrated int8 on a model refuses, naming every Linear without range
   CHECK_FALSE(model[0]->as<QuantizableLinearImpl>()->int8_active());
 }
 
+TEST_CASE("calibrated int8 covers per-exit poolers: each is observed, quantized and close to fp32", "[quantize]") {
+  single_thread();
+  torch::manual_seed(2);
+  BertConfig config = tiny_config(2, 32, 100, {0, 1});
+  config.exit_poolers = "per_exit";
+  BertClassifier model(config);
+  model->eval();
+  EncodedSet set = synthetic_set(6, 4, 100, 5, 14);
+  Batch batch = collate(set, {0, 1, 2, 3, 4, 5});
+  torch::NoGradGuard no_grad;
+  observe_ranges(*model, true);
+  auto fp32 = model->forward(batch.input);
+  observe_ranges(*model, false);
+  const json ranges = observed_ranges_to_json(*model);
+  CHECK(ranges.contains("exit_poolers.0.dense"));
+  CHECK(ranges.contains("exit_poolers.1.dense"));
+  const at::QEngine engine = parse_quantized_engine(supported_quantized_engines().front());
+  prepare_int8(*model, engine);
+  use_int8(*model, engine, Int8Activations::calibrated);
+  CHECK(model->exit_poolers[1]->as<BertPoolerImpl>()->dense->int8_active());
+  auto int8 = model->forward(batch.input);
+  for (size_t e = 0; e < fp32.size(); ++e) {
+    INFO("exit " << e);
+    CHECK(((int8[e] - fp32[e]).norm() / fp32[e].norm()).item<double>() < 0.1);
+  }
+}
+
 TEST_CASE("observed ranges go to JSON by Linear name and back, and refuse a model they do not fit", "[quantize]") {
   torch::nn::Sequential model(QuantizableLinear(4, 3), QuantizableLinear(3, 2));
   torch::NoGradGuard no_grad;

@@ -418,6 +418,31 @@ TEST_CASE("checkpoint save and load round trip", "[checkpoint]") {
   CHECK(save_checkpoint(ck.model, again.path.string(), ck.extra) == sha);
 }
 
+TEST_CASE("checkpoint round trip of a model with per-exit poolers", "[checkpoint]") {
+  TempDir dir;
+  BertConfig config = tiny_config();
+  config.exit_poolers = "per_exit";
+  BertClassifier model = random_model(config, 9);
+  save_checkpoint(model, dir.path.string());
+  SafetensorsFile file = read_safetensors(dir.file("model.safetensors"));
+  CHECK(file.tensors.count("exit_poolers.0.dense.weight"));
+  CHECK(file.tensors.count("exit_poolers.1.dense.bias"));
+  CHECK_FALSE(file.tensors.count("bert.pooler.dense.weight"));
+
+  Checkpoint ck = load_checkpoint(dir.path.string());
+  CHECK(ck.config.exit_poolers == "per_exit");
+  check_same_parameters(*model, *ck.model);
+  model->eval();
+  ck.model->eval();
+  torch::manual_seed(12);
+  const ModelInput batch = random_batch(2, 7, config.vocab_size);
+  torch::NoGradGuard no_grad;
+  auto expected = model->forward(batch);
+  auto got = ck.model->forward(batch);
+  REQUIRE(got.size() == expected.size());
+  for (size_t i = 0; i < got.size(); ++i) CHECK(torch::equal(got[i], expected[i]));
+}
+
 TEST_CASE("checkpoint save refuses extra keys that shadow the config", "[checkpoint]") {
   TempDir dir;
   BertClassifier model(tiny_config());
