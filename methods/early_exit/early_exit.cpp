@@ -109,7 +109,7 @@ class EarlyExit : public ExitClassifierMethod {
     } else {
       config.exit_layers = exits.get<std::vector<int>>();
     }
-    config.exit_poolers = context.config.value("exit_poolers", std::string("shared"));
+    config.exit_poolers = context.config.value("exit_poolers", std::string("shared"));  // checkpoints saved before the key
     config.validate();
     return config;
   }

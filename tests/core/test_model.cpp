@@ -78,7 +78,7 @@ TEST_CASE("per-exit poolers: each exit reads its own pooler and the shared one i
   }
   CHECK(names.count("bert.pooler.dense.weight") == 0);
   CHECK(names.count("exit_poolers.2.dense.weight") == 0);
-  // Same FLOPs as one shared pooler: one pooler per exit evaluated, either way.
+  // Two exits: one pooler (32 x 32 + 32) more than the shared model.
   BertConfig shared_config = config;
   shared_config.exit_poolers = "shared";
   CHECK(model->parameter_count() == BertClassifier(shared_config)->parameter_count() + 32 * 32 + 32);

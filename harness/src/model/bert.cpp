@@ -172,12 +172,10 @@ BertClassifierImpl::BertClassifierImpl(const BertConfig& c) : config(c) {
 
 torch::Tensor BertClassifierImpl::exit_logits(int exit_index, const torch::Tensor& hidden,
                                               const torch::Tensor& attention_mask) {
-  auto pooled = exit_poolers
-                    ? exit_poolers[static_cast<size_t>(exit_index)]->as<BertPoolerImpl>()->forward(
-                          bert->summarize(hidden, attention_mask))
-                    : bert->pool(hidden, attention_mask);
-  pooled = dropout(pooled);
-  return exits[static_cast<size_t>(exit_index)]->as<torch::nn::Linear>()->forward(pooled);
+  const auto index = static_cast<size_t>(exit_index);
+  BertPoolerImpl& pooler = exit_poolers ? *exit_poolers[index]->as<BertPoolerImpl>() : *bert->pooler;
+  auto pooled = dropout(pooler.forward(bert->summarize(hidden, attention_mask)));
+  return exits[index]->as<torch::nn::Linear>()->forward(pooled);
 }
 
 std::vector<torch::Tensor> BertClassifierImpl::forward(const ModelInput& input) {

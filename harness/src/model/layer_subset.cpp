@@ -18,16 +18,16 @@ std::vector<int> evenly_spaced_layers(int total, int keep) {
 namespace {
 // The name in `source` of the subset's parameter or buffer `name`.
 std::string source_name(const std::string& name, const std::vector<int>& layers, int source_last_exit) {
-  static const std::string layer_prefix = "bert.encoder.layer.", exit_prefix = "exits.0.",
-                           exit_pooler_prefix = "exit_poolers.0.";
+  static const std::string layer_prefix = "bert.encoder.layer.";
   if (name.rfind(layer_prefix, 0) == 0) {
     const size_t dot = name.find('.', layer_prefix.size());
     const int index = std::stoi(name.substr(layer_prefix.size(), dot - layer_prefix.size()));
     return layer_prefix + std::to_string(layers.at(static_cast<size_t>(index))) + name.substr(dot);
   }
-  if (name.rfind(exit_prefix, 0) == 0) return "exits." + std::to_string(source_last_exit) + "." + name.substr(exit_prefix.size());
-  if (name.rfind(exit_pooler_prefix, 0) == 0)
-    return "exit_poolers." + std::to_string(source_last_exit) + "." + name.substr(exit_pooler_prefix.size());
+  // The subset's one exit (and its own pooler, if exits have their own) is the source's last.
+  for (const std::string list : {"exits.", "exit_poolers."}) {
+    if (name.rfind(list + "0.", 0) == 0) return list + std::to_string(source_last_exit) + name.substr(list.size() + 1);
+  }
   return name;
 }
 
