@@ -1,4 +1,5 @@
-# Core tests: model, batching, early exit, oracle, calibration, FLOPs, trainer, runner
+# Core tests: model, batching, early exit, oracle, calibration, FLOPs, trainer,
+# masked-language pretraining, runner
 # end to end, method registry, BLAS and the CLI, on tiny models (one thread,
 # a few minutes in all). The CLI tests need the greenbench target and are
 # skipped with a warning when it has not been built.
@@ -10,6 +11,7 @@ greenbench_test(test_core SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_calibration.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_flops.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_trainer.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_pretraining.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_runner.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_registry.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_blas.cpp

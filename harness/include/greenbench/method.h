@@ -37,6 +37,11 @@ struct MethodContext {
   /// method in the process that builds on it. Its cost stays in its own
   /// record; the provenance says which.
   std::function<BaseModel()> standard_model;
+  /// Starts a new model's encoder from the suite's pretrained one (embeddings
+  /// and as many layers as it has) when the settings ask for pretraining, and
+  /// returns its provenance for the record; otherwise leaves it and returns
+  /// null. May be empty (no pretraining).
+  std::function<nlohmann::json(BertModel& encoder)> initialize_encoder;
 };
 
 /// One instance's answer and the path it took through the model.

@@ -9,7 +9,7 @@ namespace greenbench {
 void add_settings_options(CLI::App& c, RunSettings& s, std::string& data_flag) {
   c.add_option("--data", data_flag, "data folder (default: $GREENBENCH_DATA, else ./data)");
   c.add_option("--results", s.results_dir, "where records are written")->capture_default_str();
-  c.add_option("--cache", s.cache_dir, "where learned vocabularies are kept")->capture_default_str();
+  c.add_option("--cache", s.cache_dir, "where learned vocabularies and pretrained encoders are kept")->capture_default_str();
   c.add_option("--vocab", s.vocab_file, "a pretrained vocab.txt (default: learn one from the training split)");
   c.add_option("--size", s.model_size, "model size preset: tiny, mini, small, medium, base, large")->capture_default_str();
   c.add_option("--layers", s.num_layers, "override the preset's number of layers (0: keep)")->capture_default_str();
@@ -19,6 +19,12 @@ void add_settings_options(CLI::App& c, RunSettings& s, std::string& data_flag) {
   c.add_option("--epochs", s.train.epochs, "training epochs (fractions allowed)")->capture_default_str();
   c.add_option("--batch-size", s.train.batch_size, "training batch size")->capture_default_str();
   c.add_option("--lr", s.train.learning_rate, "peak learning rate (AdamW)")->capture_default_str();
+  c.add_option("--pretrain-epochs", s.pretrain.epochs,
+               "masked-language pretraining of the encoder on the task's training text, in epochs, before standard, "
+               "truncated, early exit and the methods built on them (0: none; cached per task in --cache)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  c.add_option("--pretrain-lr", s.pretrain.learning_rate, "peak learning rate of pretraining (AdamW)")->capture_default_str();
   c.add_option("--eval-batch-size", s.eval_batch_size, "batch size for evaluation")->capture_default_str();
   c.add_option("--max-train", s.roles.max_train, "subsample the training role to this many (0: all)")->capture_default_str();
   c.add_option("--max-test", s.roles.max_test, "subsample the test role (0: all)")->capture_default_str();

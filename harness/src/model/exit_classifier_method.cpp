@@ -11,10 +11,13 @@ nlohmann::json ExitClassifierMethod::train(MethodContext& context) {
   BertConfig config = shape(context);
   torch::manual_seed(context.train_options.seed);
   model_ = BertClassifier(config);
+  const nlohmann::json pretrained = context.initialize_encoder ? context.initialize_encoder(model_->bert) : nullptr;
   TrainOptions options = context.train_options;
   if (context.config.contains("train")) options.update_from_json(context.config.at("train"));
   TrainStats stats = train_classifier(model_, context.train, options, &context.calibration);
-  return {{"train_stats", stats.to_json()}, {"train_options", options.to_json()}};
+  nlohmann::json facts = {{"train_stats", stats.to_json()}, {"train_options", options.to_json()}};
+  if (!pretrained.is_null()) facts["pretrained_encoder"] = pretrained;
+  return facts;
 }
 
 nlohmann::json ExitClassifierMethod::calibrate(MethodContext& context) {

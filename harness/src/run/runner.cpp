@@ -18,6 +18,7 @@
 #include "measure/provenance.h"
 #include "model/exit_classifier_method.h"
 #include "run/build_info.h"
+#include "run/pretrained_encoder.h"
 #include "run/phase_meters.h"
 #include "train/precision.h"
 #include "text/vocab_builder.h"
@@ -208,13 +209,16 @@ nlohmann::json evaluate_point(Method& method, const std::vector<Batch>& batches,
 }  // namespace
 
 nlohmann::json RunSettings::to_json() const {
-  return {{"model_size", model_size}, {"num_layers", num_layers},           {"pooling", pooling},
+  nlohmann::json j = {{"model_size", model_size}, {"num_layers", num_layers},           {"pooling", pooling},
           {"max_len", max_len},       {"vocab_size", vocab_size},           {"vocab_file", vocab_file},
           {"eval_batch_size", eval_batch_size}, {"threads", threads},      {"seed", seed},
           {"train", train.to_json()},
           {"roles", {{"calibration_fraction", roles.calibration_fraction}, {"seed", roles.seed},
                      {"max_train", roles.max_train}, {"max_calibration", roles.max_calibration},
                      {"max_test", roles.max_test}}}};
+  // Only when used, so records made before pretraining existed keep their hashes.
+  if (pretrain.enabled()) j["pretrain"] = pretrain.to_json();
+  return j;
 }
 
 nlohmann::json MeasureSettings::to_json() const {
@@ -297,8 +301,9 @@ TrainedMethod train_method(PreparedTask& p, const std::string& method_name, cons
   TrainOptions train_options = s.train;
   train_options.progress_label = p.task->name() + " " + method_name + " train";
   MethodContext context{p.task->name(), p.train, p.calibration,
-                        s.backbone(num_labels, p.tokenizer->vocab().size()), train_options, t.config, {}};
+                        s.backbone(num_labels, p.tokenizer->vocab().size()), train_options, t.config, {}, {}};
   context.standard_model = [&p, &s] { return shared_standard_model(p, s); };
+  context.initialize_encoder = [&p, &s](BertModel& encoder) { return initialize_from_pretrained(p, s, encoder); };
   t.config_hash = run_config_hash(p, method_name, t.config, s);
   PhaseMeters meters(energy_options(s.measure));
   meters.start();
@@ -366,6 +371,7 @@ std::pair<std::string, RunSettings> checkpoint_run_settings(const std::string& d
   s.pooling = saved.at("pooling");
   s.seed = saved.at("seed");
   s.train.update_from_json(saved.at("train"));
+  if (saved.contains("pretrain")) s.pretrain.update_from_json(saved.at("pretrain"));
   s.roles.calibration_fraction = saved.at("roles").at("calibration_fraction");
   s.roles.seed = saved.at("roles").at("seed");
   // The same roles as when it was trained, so the test role is the same subset.

@@ -16,6 +16,7 @@
 #include "measure/carbon.h"
 #include "model/bert_config.h"
 #include "text/wordpiece.h"
+#include "train/mlm_pretraining.h"
 #include "train/trainer.h"
 
 namespace greenbench {
@@ -56,6 +57,9 @@ struct RunSettings {
   int threads = 2;
   uint64_t seed = 13;
   TrainOptions train;
+  /// Masked-language pretraining on the task's training text before every
+  /// model that starts from an encoder (off by default; run/pretrained_encoder.h).
+  PretrainOptions pretrain;
   RoleOptions roles;
   std::string suite = "adhoc";      ///< the suite a run belongs to; with its version and trial, not hashed
   std::string suite_version;
@@ -79,6 +83,8 @@ struct PreparedTask {
   /// The standard model trained on this task in this process, shared with
   /// methods that build on it (MethodContext::standard_model).
   std::shared_ptr<struct TrainedMethod> standard;
+  /// The pretrained encoder, when the settings ask for one (pretrained on first use).
+  std::shared_ptr<struct PretrainedEncoder> pretrained;
 };
 
 PreparedTask prepare_task(const std::string& task_name, const RunSettings& settings);

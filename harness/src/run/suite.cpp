@@ -63,6 +63,9 @@ const std::map<std::string, Setter>& setters() {
     t["warmup_fraction"] = [f = number("warmup_fraction")](const Json& v, RunSettings& s) { s.train.warmup_fraction = f(v); };
     t["weight_decay"] = [f = number("weight_decay")](const Json& v, RunSettings& s) { s.train.weight_decay = f(v); };
     t["precision"] = [f = text("precision")](const Json& v, RunSettings& s) { s.train.precision = f(v); };
+    t["pretrain_epochs"] = [f = number("pretrain_epochs")](const Json& v, RunSettings& s) { s.pretrain.epochs = f(v); };
+    t["pretrain_lr"] = [f = number("pretrain_lr")](const Json& v, RunSettings& s) { s.pretrain.learning_rate = f(v); };
+    t["pretrain_seed"] = [f = integer("pretrain_seed")](const Json& v, RunSettings& s) { s.pretrain.seed = static_cast<uint64_t>(f(v)); };
     t["eval_batch_size"] = [f = integer("eval_batch_size")](const Json& v, RunSettings& s) { s.eval_batch_size = static_cast<int>(f(v)); };
     t["max_train"] = [f = integer("max_train")](const Json& v, RunSettings& s) { s.roles.max_train = static_cast<size_t>(f(v)); };
     t["max_calibration"] = [f = integer("max_calibration")](const Json& v, RunSettings& s) { s.roles.max_calibration = static_cast<size_t>(f(v)); };

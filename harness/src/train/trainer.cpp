@@ -18,18 +18,18 @@ namespace greenbench {
 namespace {
 double cpu_now() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
-// Linear warm-up to the peak, then linear decay to zero (BERT's schedule).
-double scheduled_lr(const TrainOptions& o, int64_t step, int64_t total) {
-  const int64_t warmup = static_cast<int64_t>(std::round(o.warmup_fraction * total));
-  if (step < warmup) return o.learning_rate * static_cast<double>(step + 1) / static_cast<double>(warmup);
+}  // namespace
+
+double scheduled_lr(double peak, double warmup_fraction, int64_t step, int64_t total) {
+  const int64_t warmup = static_cast<int64_t>(std::round(warmup_fraction * total));
+  if (step < warmup) return peak * static_cast<double>(step + 1) / static_cast<double>(warmup);
   const double left = static_cast<double>(total - step) / static_cast<double>(std::max<int64_t>(1, total - warmup));
-  return o.learning_rate * std::max(0.0, left);
+  return peak * std::max(0.0, left);
 }
 
 bool skips_weight_decay(const std::string& name) {
   return name.find("bias") != std::string::npos || name.find("LayerNorm") != std::string::npos;
 }
-}  // namespace
 
 nlohmann::json TrainOptions::to_json() const {
   nlohmann::json j = {{"epochs", epochs},
@@ -173,7 +173,7 @@ TrainStats train_classifier(BertClassifier& model, const EncodedSet& train, cons
     for (const auto& indices : bucketed_batches(train, options.batch_size, rng)) {
       if (stats.steps >= total_steps) break;
       Batch batch = collate(train, indices);
-      const double lr = scheduled_lr(options, stats.steps, total_steps);
+      const double lr = scheduled_lr(options.learning_rate, options.warmup_fraction, stats.steps, total_steps);
 
       const double value = step.run(batch, lr);
       running = stats.steps == 0 ? value : 0.98 * running + 0.02 * value;

@@ -53,6 +53,13 @@ struct TrainStats {
   nlohmann::json to_json() const;
 };
 
+/// BERT's schedule: linear warm-up to `peak` over the first warmup_fraction
+/// of `total` steps, then linear decay to zero.
+double scheduled_lr(double peak, double warmup_fraction, int64_t step, int64_t total);
+
+/// Biases and LayerNorm weights get no weight decay (BERT's rule).
+bool skips_weight_decay(const std::string& name);
+
 /// Replaces the multi-exit cross-entropy when set (distillation): the batch's
 /// loss from the model's forward result, called under the step's autocast.
 struct LossHook {
