@@ -225,10 +225,16 @@ TEST_CASE("the runner pretrains once per task, caches it and starts methods from
   CHECK(same_parameters(*loaded.encoder, *prepared.pretrained->encoder));
   CHECK_FALSE(loaded.stats.contains("trained_by_this_process"));
 
-  // Other pretraining settings, another encoder.
+  // Other pretraining settings, or another calibration carve-out (the same
+  // files, other training texts), another encoder.
   RunSettings other = f.settings;
   other.pretrain.seed = 6;
   CHECK(pretrained_encoder_dir(fresh, other) != cache);
+  RunSettings other_roles = f.settings;
+  other_roles.roles.seed = 14;
+  PreparedTask other_carve_out = prepare_task("sst2", other_roles);
+  REQUIRE(other_carve_out.data.train.sha256 == prepared.data.train.sha256);
+  CHECK(pretrained_encoder_dir(other_carve_out, other_roles) != cache);
   other.pretrain.epochs = 0;
   BertClassifier untouched(tiny_config(2, 64, 200, {1}));
   CHECK(initialize_from_pretrained(fresh, other, untouched->bert).is_null());

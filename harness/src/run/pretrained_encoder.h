@@ -22,8 +22,9 @@ struct PretrainedEncoder {
 };
 
 /// Where the encoder of this task and settings is cached: the hash covers the
-/// backbone, the pretraining options, the training data, the vocabulary, the
-/// maximum length and the thread count.
+/// backbone, the pretraining options, the training role's token ids (so the
+/// seeded calibration carve-out counts), the vocabulary, the maximum length,
+/// the thread count and the training precision.
 std::string pretrained_encoder_dir(const PreparedTask& prepared, const RunSettings& settings);
 
 /// The encoder for this task and settings: kept in `prepared` after the first
