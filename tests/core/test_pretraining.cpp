@@ -218,6 +218,11 @@ TEST_CASE("the runner pretrains once per task, caches it and starts methods from
   CHECK(second.at("checkpoint_sha256") == first.at("checkpoint_sha256"));
   CHECK(second.at("layers_copied") == 2);
 
+  // A saved run restores its settings with the pretraining, so its records hash the same.
+  save_trained(prepared, truncated, f.settings, f.dir / "checkpoint");
+  const RunSettings restored = checkpoint_run_settings(f.dir / "checkpoint", RunSettings{}).second;
+  CHECK(restored.pretrain.to_json() == f.settings.pretrain.to_json());
+
   // A new process finds it in the cache: the same weights, not pretrained again.
   PreparedTask fresh = prepare_task("sst2", f.settings);
   const PretrainedEncoder& loaded = obtain_pretrained_encoder(fresh, f.settings);

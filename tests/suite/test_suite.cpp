@@ -64,6 +64,14 @@ TEST_CASE("a suite file is parsed with its grid expanded and its settings applie
   CHECK(settings.model_size == "tiny");
   CHECK(settings.num_layers == 2);
   CHECK(settings.train.learning_rate == 0.001);
+  CHECK_FALSE(settings.pretrain.enabled());
+
+  apply_suite_settings(json{{"pretrain_epochs", 3}, {"pretrain_lr", 0.0002}, {"pretrain_seed", 7}}, settings, "here");
+  CHECK(settings.pretrain.enabled());
+  CHECK(settings.pretrain.epochs == 3);
+  CHECK(settings.pretrain.learning_rate == 0.0002);
+  CHECK(settings.pretrain.seed == 7);
+  CHECK(settings.train.learning_rate == 0.001);  // fine-tuning's own rate stays
 }
 
 TEST_CASE("a bad suite is refused naming the file and what was expected", "[suite]") {
