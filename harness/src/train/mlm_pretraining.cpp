@@ -26,30 +26,16 @@ double mean_of(const std::vector<double>& values, size_t begin, size_t end) {
 }  // namespace
 
 nlohmann::json PretrainOptions::to_json() const {
-  return {{"objective", "masked language model (BERT), on the task's training text"},
-          {"epochs", epochs},
-          {"batch_size", batch_size},
-          {"learning_rate", learning_rate},
-          {"warmup_fraction", warmup_fraction},
-          {"weight_decay", weight_decay},
-          {"max_grad_norm", max_grad_norm},
-          {"mask_probability", mask_probability},
-          {"replacement", "80% [MASK], 10% random token, 10% unchanged"},
-          {"seed", seed}};
+  nlohmann::json j = {{"objective", "masked language model (BERT), on the task's training text"},
+                      {"mask_probability", mask_probability},
+                      {"replacement", "80% [MASK], 10% random token, 10% unchanged"}};
+  add_to_json(j);
+  return j;
 }
 
 void PretrainOptions::update_from_json(const nlohmann::json& j) {
-  auto get = [&](const char* key, auto& field) {
-    if (j.contains(key)) j.at(key).get_to(field);
-  };
-  get("epochs", epochs);
-  get("batch_size", batch_size);
-  get("learning_rate", learning_rate);
-  get("warmup_fraction", warmup_fraction);
-  get("weight_decay", weight_decay);
-  get("max_grad_norm", max_grad_norm);
-  get("mask_probability", mask_probability);
-  get("seed", seed);
+  OptimizerOptions::update_from_json(j);
+  if (j.contains("mask_probability")) j.at("mask_probability").get_to(mask_probability);
 }
 
 void PretrainOptions::validate() const {

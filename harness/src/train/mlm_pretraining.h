@@ -16,18 +16,16 @@
 
 #include "data/batching.h"
 #include "model/bert.h"
+#include "train/trainer.h"
 
 namespace greenbench {
 
-struct PretrainOptions {
-  double epochs = 0;  ///< 0: no pretraining
-  int batch_size = 32;
-  double learning_rate = 5e-4;
-  double warmup_fraction = 0.1;
-  double weight_decay = 0.01;
-  double max_grad_norm = 1.0;
+/// epochs 0 (the default): no pretraining. The seed is its own, not the
+/// run's, so fine-tuning seeds can share one pretrained encoder (as they
+/// share one BERT in the paper).
+struct PretrainOptions : OptimizerOptions {
+  PretrainOptions() { epochs = 0; }
   double mask_probability = 0.15;
-  uint64_t seed = 13;
   std::string precision = "auto";  ///< as TrainOptions::precision; the runner passes the suite's
   std::string progress_label = "pretrain";
 

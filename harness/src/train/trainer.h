@@ -17,7 +17,8 @@
 
 namespace greenbench {
 
-struct TrainOptions {
+/// What fine-tuning and pretraining share: AdamW with BERT's schedule.
+struct OptimizerOptions {
   double epochs = 3;
   int batch_size = 32;
   double learning_rate = 5e-4;
@@ -25,6 +26,13 @@ struct TrainOptions {
   double weight_decay = 0.01;    ///< not applied to biases and LayerNorm weights
   double max_grad_norm = 1.0;
   uint64_t seed = 13;
+
+ protected:
+  void add_to_json(nlohmann::json& j) const;
+  void update_from_json(const nlohmann::json& j);
+};
+
+struct TrainOptions : OptimizerOptions {
   /// Loss weight per exit (empty: all 1, the paper's unweighted sum).
   std::vector<double> exit_loss_weights;
   /// "auto", "fp32" or "bf16" (see train/precision.h); evaluation stays fp32.
