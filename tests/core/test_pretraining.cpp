@@ -198,7 +198,6 @@ TEST_CASE("the runner pretrains once per task, caches it and starts methods from
   const nlohmann::json plain_settings = f.settings.to_json();
   CHECK_FALSE(plain_settings.contains("pretrain"));  // older records keep their hashes
   f.settings.pretrain = quick_pretrain(1);
-  f.settings.pretrain.precision = "auto";
   CHECK(f.settings.to_json().at("pretrain").at("epochs") == 1.0);
 
   PreparedTask prepared = prepare_task("sst2", f.settings);
@@ -229,6 +228,21 @@ TEST_CASE("the runner pretrains once per task, caches it and starts methods from
   CHECK(loaded.sha256 == first.at("checkpoint_sha256"));
   CHECK(same_parameters(*loaded.encoder, *prepared.pretrained->encoder));
   CHECK_FALSE(loaded.stats.contains("trained_by_this_process"));
+
+  // The encoder's starting weights come from the pretraining seed, not from
+  // the generator's state after the first method: another fine-tuning seed
+  // (the same training texts here) pretrains the same encoder.
+  RunSettings other_seed = f.settings;
+  other_seed.train.seed = 99;
+  other_seed.cache_dir = f.dir / "cache-other-seed";
+  PreparedTask other_seed_task = prepare_task("sst2", other_seed);
+  torch::manual_seed(12345);  // as a method of another seed would leave it
+  const PretrainedEncoder& retrained = obtain_pretrained_encoder(other_seed_task, other_seed);
+  CHECK(retrained.sha256 == first.at("checkpoint_sha256"));
+
+  RunSettings bad = f.settings;
+  bad.pretrain.learning_rate = 0;
+  CHECK_THROWS_WITH(prepare_task("sst2", bad), Contains("pretrain learning rate"));
 
   // Other pretraining settings, or another calibration carve-out (the same
   // files, other training texts), another encoder.

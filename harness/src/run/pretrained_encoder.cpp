@@ -6,6 +6,7 @@
 #include "model/checkpoint.h"
 #include "model/encoder_transfer.h"
 #include "train/mlm_pretraining.h"
+#include "train/precision.h"
 #include "util/error.h"
 #include "util/sha256.h"
 
@@ -39,7 +40,7 @@ std::string pretrained_encoder_dir(const PreparedTask& p, const RunSettings& s) 
   const nlohmann::json key = {{"backbone", backbone.to_json()},   {"pretrain", s.pretrain.to_json()},
                               {"train_texts_sha256", texts_sha256(p.train)},
                               {"vocab_sha256", p.tokenizer->vocab().sha256()}, {"max_len", s.max_len},
-                              {"threads", s.threads}, {"precision", s.train.precision}};
+                              {"threads", s.threads}, {"precision", to_string(resolve_precision(s.train.precision))}};
   return s.cache_dir + "/pretrain-" + p.task->name() + "-" + config_hash(key);
 }
 
@@ -58,6 +59,9 @@ const PretrainedEncoder& obtain_pretrained_encoder(PreparedTask& p, const RunSet
                  p.task->name().c_str(), s.pretrain.epochs, p.train.size());
     // The saved classifier is only a container for the encoder: its pooler
     // and exit are untrained and never copied.
+    // Its initial weights from the pretraining seed alone, not from whatever
+    // the generator holds after the method that asked first.
+    torch::manual_seed(s.pretrain.seed);
     BertClassifier holder(s.backbone(num_labels(p), p.tokenizer->vocab().size()));
     PretrainOptions options = s.pretrain;
     options.progress_label = p.task->name() + " pretrain";

@@ -244,6 +244,14 @@ BertConfig RunSettings::backbone(int num_labels, int vocab) const {
 std::string config_hash(const nlohmann::json& j) { return sha256_hex(j.dump()).substr(0, 16); }
 
 PreparedTask prepare_task(const std::string& task_name, const RunSettings& s) {
+  // Bad pretraining settings fail here, before any method trains.
+  if (s.pretrain.enabled()) {
+    try {
+      s.pretrain.validate();
+    } catch (const std::invalid_argument& e) {
+      throw Error(std::string("settings: ") + e.what());
+    }
+  }
   PreparedTask p;
   p.task = make_task(task_name);
   p.data = load_task_data(*p.task, s.data_root, s.roles);
