@@ -227,7 +227,9 @@ TEST_CASE("the runner pretrains once per task, caches it and starts methods from
   const PretrainedEncoder& loaded = obtain_pretrained_encoder(fresh, f.settings);
   CHECK(loaded.sha256 == first.at("checkpoint_sha256"));
   CHECK(same_parameters(*loaded.encoder, *prepared.pretrained->encoder));
-  CHECK_FALSE(loaded.stats.contains("trained_by_this_process"));
+  CHECK_FALSE(loaded.pretrained_here);
+  CHECK(prepared.pretrained->pretrained_here);
+  CHECK(loaded.stats == prepared.pretrained->stats);
 
   // The encoder's starting weights come from the pretraining seed, not from
   // the generator's state after the first method: another fine-tuning seed

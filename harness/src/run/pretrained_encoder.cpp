@@ -57,10 +57,9 @@ const PretrainedEncoder& obtain_pretrained_encoder(PreparedTask& p, const RunSet
   } else {
     std::fprintf(stderr, "%s: pretraining the encoder (masked language model, %g epochs over %zu training texts)\n",
                  p.task->name().c_str(), s.pretrain.epochs, p.train.size());
-    // The saved classifier is only a container for the encoder: its pooler
-    // and exit are untrained and never copied.
-    // Its initial weights from the pretraining seed alone, not from whatever
-    // the generator holds after the method that asked first.
+    // The saved classifier only holds the encoder (its pooler and exit stay
+    // untrained, never copied); its initial weights come from the pretraining
+    // seed alone, not from the generator as the first method left it.
     torch::manual_seed(s.pretrain.seed);
     BertClassifier holder(s.backbone(num_labels(p), p.tokenizer->vocab().size()));
     PretrainOptions options = s.pretrain;
@@ -70,7 +69,7 @@ const PretrainedEncoder& obtain_pretrained_encoder(PreparedTask& p, const RunSet
     out->stats = stats.to_json();
     out->sha256 = save_checkpoint(holder, out->checkpoint_dir, {{"pretraining", out->stats}, {"pretrain_options", options.to_json()}});
     out->encoder = holder->bert;
-    out->stats["trained_by_this_process"] = true;
+    out->pretrained_here = true;
   }
   out->encoder->eval();
   p.pretrained = out;
@@ -82,7 +81,7 @@ nlohmann::json initialize_from_pretrained(PreparedTask& p, const RunSettings& s,
   const bool first_use = !p.pretrained;
   const PretrainedEncoder& pretrained = obtain_pretrained_encoder(p, s);
   copy_encoder_layers(pretrained.encoder, target);
-  const bool trained_here = first_use && pretrained.stats.value("trained_by_this_process", false);
+  const bool trained_here = first_use && pretrained.pretrained_here;
   return {{"options", s.pretrain.to_json()},
           {"checkpoint", pretrained.checkpoint_dir},
           {"checkpoint_sha256", pretrained.sha256},

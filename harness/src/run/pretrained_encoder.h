@@ -19,6 +19,7 @@ struct PretrainedEncoder {
   std::string checkpoint_dir;  ///< in the cache folder
   std::string sha256;          ///< of its model.safetensors
   nlohmann::json stats;        ///< what pretraining reported (PretrainStats), as saved
+  bool pretrained_here = false;  ///< by this process, not loaded from the cache
 };
 
 /// Where the encoder of this task and settings is cached: the hash covers the
