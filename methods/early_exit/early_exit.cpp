@@ -11,6 +11,8 @@
 // role by default): early exit on a quantized model.
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "greenbench/registry.h"
 #include "model/exit_classifier_method.h"
@@ -98,6 +100,15 @@ class EarlyExit : public ExitClassifierMethod {
     }
     for (int p : patience_)
       if (p < 0) throw Error("early_exit: 'patience' values must be 0 or more, got " + std::to_string(p));
+    // A confidence is a probability and the entropy is normalised by ln C, so a
+    // threshold outside [0, 1] only repeats the point at 0 or at 1 under another name.
+    auto check_unit_interval = [](const char* key, const std::vector<double>& values) {
+      for (double t : values)
+        if (!(t >= 0 && t <= 1)) throw Error(std::string("early_exit: '") + key + "' values must be in [0, 1], got " + std::to_string(t));
+    };
+    check_unit_interval("thresholds", thresholds_);
+    check_unit_interval("entropy_thresholds", entropy_thresholds_);
+    check_unit_interval("int8.thresholds", int8_thresholds_);
   }
 
   BertConfig shape(const MethodContext& context) const override {

@@ -26,6 +26,7 @@
 #include "run/cluster_jobs.h"
 #include "run/merge_records.h"
 #include "run/plugin_loader.h"
+#include "run/settings_validation.h"
 #include "run/suite_runner.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -185,7 +186,9 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--data", data_flag, "data folder (default: $GREENBENCH_DATA, else ./data)");
   eval_cmd->add_option("--results", eval_settings.results_dir, "where the record is written")->capture_default_str();
   eval_cmd->add_option("--eval-batch-size", eval_settings.eval_batch_size, "batch size for evaluation")->capture_default_str();
-  eval_cmd->add_option("--max-test", eval_settings.roles.max_test, "subsample the test role (0: all)")->capture_default_str();
+  eval_cmd->add_option("--max-test", eval_settings.roles.max_test, "subsample the test role (0: all)")
+      ->check(unsigned_integer())
+      ->capture_default_str();
   eval_cmd->add_option("--threads", eval_settings.threads, "threads for the BLAS")->capture_default_str();
 
   RunSettings bench_settings;
@@ -212,7 +215,8 @@ int main(int argc, char** argv) {
       "random search over a suite's declared hyperparameters and seeds; every trial runs every method of the suite\n"
       "on every task. Resumable: finished runs (by config hash) are skipped, a killed run is redone.");
   sweep_cmd->add_option("--suite", sweep_suite, "a built-in suite or a suite JSON file with a \"search\" block")->required();
-  sweep_cmd->add_option("--trials", sweep_trials, "number of trials (default: the suite's search.trials); trial t is the same in every sweep");
+  sweep_cmd->add_option("--trials", sweep_trials, "number of trials (default: the suite's search.trials); trial t is the same in every sweep")
+      ->check(CLI::Range(1, 1000000));
   sweep_cmd->add_option("--shard", sweep_shard, "run only share i of N (i/N, 0-based): units are dealt round-robin")->capture_default_str();
   sweep_cmd->add_option("--tasks", sweep_tasks, "only these of the suite's tasks (default: all)");
   sweep_cmd->add_option("--checkpoints", sweep_checkpoints, "also save every trained model here");
@@ -220,7 +224,9 @@ int main(int argc, char** argv) {
                         "instead of running, write a cluster job that runs the sweep in --shards shards: slurm (a job-array "
                         "script for sbatch) or k8s (an Indexed Job manifest)")
       ->check(CLI::IsMember({"slurm", "k8s"}));
-  sweep_cmd->add_option("--shards", sweep_shards, "with --emit: how many array tasks")->capture_default_str();
+  sweep_cmd->add_option("--shards", sweep_shards, "with --emit: how many array tasks")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   sweep_cmd->add_option("--out", sweep_out, "with --emit: write the job here (default: stdout)");
   sweep_cmd->add_option("--image", sweep_image, "with --emit k8s: the container image (default greenbench:latest)");
   add_settings_options(*sweep_cmd, sweep_settings, data_flag);
@@ -389,17 +395,21 @@ int main(int argc, char** argv) {
     }
     if (run_cmd->parsed()) {
       if (run_task.empty() || run_method_name.empty()) throw Error("run needs TASK and METHOD, or --suite NAME (see --help)");
+      const nlohmann::json config = nlohmann::json::parse(run_config);
+      validate_method_config(run_method_name, config, "--config");
       finish_settings(run_settings, data_flag);
       PreparedTask prepared = prepare_task(run_task, run_settings);
-      auto record = run_method(prepared, run_method_name, nlohmann::json::parse(run_config), run_settings);
+      auto record = run_method(prepared, run_method_name, config, run_settings);
       std::printf("%s", format_task_table(run_task, {record}).c_str());
       std::printf("record: %s\n", record["path"].get<std::string>().c_str());
       return 0;
     }
     if (train_cmd->parsed()) {
+      const nlohmann::json config = nlohmann::json::parse(train_config);
+      validate_method_config(train_method_name, config, "--config");
       finish_settings(train_settings, data_flag);
       PreparedTask prepared = prepare_task(train_task, train_settings);
-      TrainedMethod trained = train_method(prepared, train_method_name, nlohmann::json::parse(train_config), train_settings);
+      TrainedMethod trained = train_method(prepared, train_method_name, config, train_settings);
       save_trained(prepared, trained, train_settings, train_out);
       std::printf("checkpoint: %s (weights sha256 %s)\n", train_out.c_str(),
                   trained.training["checkpoint_sha256"].get<std::string>().c_str());
@@ -443,7 +453,7 @@ int main(int argc, char** argv) {
                                 std::vector<std::string>(argv, argv + argc), suite.name);
       }
       SuiteRunOptions options;
-      options.trials = sweep_trials >= 0 ? sweep_trials : suite.default_trials;
+      options.trials = sweep_cmd->get_option("--trials")->count() > 0 ? sweep_trials : suite.default_trials;
       if (options.trials < 1) throw Error("suite '" + suite.name + "' sets no search.trials; give --trials N");
       std::tie(options.shard_index, options.shard_count) = parse_shard(sweep_shard);
       options.tasks = sweep_tasks;
@@ -461,6 +471,10 @@ int main(int argc, char** argv) {
     }
   } catch (const nlohmann::json::exception& e) {
     std::fprintf(stderr, "greenbench: bad JSON: %s\n", e.what());
+    return 2;
+  } catch (const SettingsError& e) {
+    // A usage error, like a bad flag: nothing was read or run.
+    std::fprintf(stderr, "greenbench: %s\n", e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "greenbench: %s\n", e.what());

@@ -1,10 +1,28 @@
 #include "cli/settings_options.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 
 #include "data/roles.h"
+#include "run/settings_validation.h"
 #include "train/precision.h"
 
 namespace greenbench {
+
+CLI::Validator unsigned_integer() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        // CLI11 reads "-1" into an unsigned option as 2^64-1; refuse the sign
+        // (and anything that is not plain digits) before it converts.
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        errno = 0;
+        if (digits) std::strtoull(text.c_str(), nullptr, 10);
+        if (!digits || errno == ERANGE) return "expected an integer in [0, 18446744073709551615], got " + text;
+        return "";
+      },
+      "UINT");
+}
 
 void add_settings_options(CLI::App& c, RunSettings& s, std::string& data_flag) {
   c.add_option("--data", data_flag, "data folder (default: $GREENBENCH_DATA, else ./data)");
@@ -26,10 +44,10 @@ void add_settings_options(CLI::App& c, RunSettings& s, std::string& data_flag) {
       ->capture_default_str();
   c.add_option("--pretrain-lr", s.pretrain.learning_rate, "peak learning rate of pretraining (AdamW)")->capture_default_str();
   c.add_option("--eval-batch-size", s.eval_batch_size, "batch size for evaluation")->capture_default_str();
-  c.add_option("--max-train", s.roles.max_train, "subsample the training role to this many (0: all)")->capture_default_str();
-  c.add_option("--max-test", s.roles.max_test, "subsample the test role (0: all)")->capture_default_str();
-  c.add_option("--max-calibration", s.roles.max_calibration, "subsample the calibration role (0: all)")->capture_default_str();
-  c.add_option("--seed", s.seed, "seed for initialisation, shuffling and carve-outs")->capture_default_str();
+  c.add_option("--max-train", s.roles.max_train, "subsample the training role to this many (0: all)")->check(unsigned_integer())->capture_default_str();
+  c.add_option("--max-test", s.roles.max_test, "subsample the test role (0: all)")->check(unsigned_integer())->capture_default_str();
+  c.add_option("--max-calibration", s.roles.max_calibration, "subsample the calibration role (0: all)")->check(unsigned_integer())->capture_default_str();
+  c.add_option("--seed", s.seed, "seed for initialisation, shuffling and carve-outs")->check(unsigned_integer())->capture_default_str();
   c.add_option("--threads", s.threads, "threads to use: fp32 work gives them to the BLAS, bf16 training to LibTorch's pool (recorded)")->capture_default_str();
   c.add_option("--latency-instances", s.measure.latency_instances,
                "test instances timed one at a time (batch 1) per operating point")->capture_default_str();
@@ -50,6 +68,8 @@ void finish_settings(RunSettings& s, const std::string& data_flag) {
   s.data_root = resolve_data_root(data_flag);
   s.train.seed = s.seed;
   s.roles.seed = s.seed;
+  // Before the thread pool is sized and before any data is read.
+  for (const auto& warning : validate_settings(s, "command line")) std::fprintf(stderr, "greenbench: warning: %s\n", warning.c_str());
   set_thread_budget(s.threads);
   apply_thread_layout(Precision::fp32);
 }

@@ -19,6 +19,7 @@
 #include "model/exit_classifier_method.h"
 #include "run/build_info.h"
 #include "run/pretrained_encoder.h"
+#include "run/settings_validation.h"
 #include "run/phase_meters.h"
 #include "train/precision.h"
 #include "text/vocab_builder.h"
@@ -244,7 +245,8 @@ BertConfig RunSettings::backbone(int num_labels, int vocab) const {
 std::string config_hash(const nlohmann::json& j) { return sha256_hex(j.dump()).substr(0, 16); }
 
 PreparedTask prepare_task(const std::string& task_name, const RunSettings& s) {
-  // Bad pretraining settings fail here, before any method trains.
+  // Bad settings fail here, before any data is read or any method trains.
+  validate_settings(s, "settings");
   if (s.pretrain.enabled()) {
     try {
       s.pretrain.validate();
@@ -275,6 +277,7 @@ PreparedTask prepare_task(const std::string& task_name, const RunSettings& s) {
 
 nlohmann::json merged_method_config(const std::string& method_name, const nlohmann::json& config) {
   nlohmann::json merged = method_registry().get(method_name).default_config;
+  validate_method_config(method_name, config, "config of method " + method_name);
   merged.merge_patch(config);
   return merged;
 }

@@ -9,6 +9,7 @@
 
 #include "greenbench/registry.h"
 #include "greenbench/task.h"
+#include "run/settings_validation.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/sha256.h"
@@ -38,18 +39,18 @@ const std::map<std::string, Setter>& setters() {
   static const std::map<std::string, Setter> table = [] {
     std::map<std::string, Setter> t;
     auto text = [](const std::string& k) { return [k](const Json& v) { return typed<std::string>(v, k, &Json::is_string, "a string"); }; };
+    // Type first (the message names the JSON type), then the range of the
+    // setting's row, which also refuses integers that would wrap when narrowed.
     auto integer = [](const std::string& k) {
       return [k](const Json& v) {
-        const auto n = typed<int64_t>(v, k, &Json::is_number_integer, "an integer");
-        if (n < 0) throw Error("'" + k + "' must be >= 0, got " + v.dump());
-        return n;
+        typed<int64_t>(v, k, &Json::is_number_integer, "an integer");
+        return checked_setting_value(k, v, "settings");
       };
     };
     auto number = [](const std::string& k) {
       return [k](const Json& v) {
-        const double x = typed<double>(v, k, &Json::is_number, "a number");
-        if (!(x >= 0)) throw Error("'" + k + "' must be >= 0, got " + v.dump());
-        return x;
+        typed<double>(v, k, &Json::is_number, "a number");
+        return static_cast<double>(checked_setting_value(k, v, "settings"));
       };
     };
     t["size"] = [f = text("size")](const Json& v, RunSettings& s) { s.model_size = f(v); };
@@ -122,7 +123,12 @@ std::vector<SuiteMethod> parse_methods(const Json& list, const std::string& wher
       }
       configs = expanded;
     }
-    for (auto& c : configs) out.push_back({name.get<std::string>(), c});
+    // Unknown keys and out-of-range values are refused now, not at the first run.
+    validate_method_config(name.get<std::string>(), config, at + ".config");
+    for (auto& c : configs) {
+      if (!grid.empty()) validate_method_config(name.get<std::string>(), c, at + ".grid");
+      out.push_back({name.get<std::string>(), c});
+    }
   }
   return out;
 }
@@ -154,6 +160,13 @@ std::vector<SearchDimension> parse_search_space(const Json& space, const std::st
     } else {
       throw Error(at + ": unknown distribution \"" + d.kind + "\" (log_uniform, uniform, int, choice)");
     }
+    // Every draw must be a valid value of the setting: checked here, before a
+    // sweep reads any data, not when trial t comes up.
+    if (const SettingRow* row = find_setting_row(key)) {
+      if (row->range.integer && (d.kind == "uniform" || d.kind == "log_uniform"))
+        throw SettingsError(at + ": \"" + d.kind + "\" draws fractions; " + key + " takes integers (use int or choice)");
+      for (const auto& v : d.args) checked_setting_value(key, v, at);
+    }
     out.push_back(d);
   }
   return out;
@@ -183,13 +196,13 @@ void apply_suite_settings(const Json& values, RunSettings& s, const std::string&
     const auto it = setters().find(key);
     if (key == "latency_warmup")
       throw Error(where + ": setting \"latency_warmup\" (untimed calls) was replaced by \"latency_warmup_passes\" (untimed passes)");
-    if (it == setters().end()) throw Error(where + ": unknown setting \"" + key + "\" (known: " + joined(suite_setting_keys()) + ")");
+    if (it == setters().end()) throw SettingsError(where + ": unknown setting \"" + key + "\" (known: " + joined(suite_setting_keys()) + ")");
     try {
       it->second(value, s);
     } catch (const Json::exception& e) {
-      throw Error(where + ": setting \"" + key + "\": " + e.what());
+      throw SettingsError(where + ": setting \"" + key + "\": " + e.what());
     } catch (const Error& e) {
-      throw Error(where + ": " + e.what());
+      throw SettingsError(where + ": " + e.what());
     }
   }
 }
@@ -235,8 +248,11 @@ Suite parse_suite(const Json& j, const std::string& source) {
   if (j.contains("search")) {
     const Json& search = j.at("search");
     if (!search.is_object()) throw Error(source + ": \"search\" must be an object with \"trials\" and \"space\"");
-    suite.default_trials = search.value("trials", 0);
-    if (suite.default_trials < 0) throw Error(source + ": search.trials must be >= 0");
+    const Json trials = search.value("trials", Json(0));
+    // (an unsigned value above 2^63 reads as negative here, so it is refused too)
+    if (!trials.is_number_integer() || trials.get<int64_t>() < 0 || trials.get<int64_t>() > 1000000)
+      throw SettingsError(source + ": search.trials = " + trials.dump() + ": expected an integer in [0, 1000000]");
+    suite.default_trials = trials.get<int>();
     suite.search = parse_search_space(search.value("space", Json::object()), source);
   }
   return suite;

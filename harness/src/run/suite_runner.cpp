@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "report/task_table.h"
+#include "run/settings_validation.h"
 #include "train/precision.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -67,6 +68,9 @@ SuiteRunResult run_suite(const Suite& suite, const RunSettings& base, const Suit
     if (options.tasks.empty() || std::find(options.tasks.begin(), options.tasks.end(), u.task) != options.tasks.end())
       units.push_back(std::move(u));
   }
+  // Every unit's settings (the flags, the suite's and each trial's draws) are
+  // checked before the first unit reads any data.
+  for (const auto& unit : units) validate_settings(unit_settings(suite, unit, base), "suite '" + suite.name + "' " + unit.label());
   SuiteRunResult result;
   result.units = units.size();
   std::fprintf(stderr, "suite %s v%s (%s): %zu units%s, %zu runs each\n", suite.name.c_str(), suite.version.c_str(),
