@@ -17,7 +17,9 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "core_fixtures.h"
 
@@ -206,4 +208,104 @@ TEST_CASE("greenbench env says what this machine can measure, as text and as JSO
   for (const auto& source : report["can_measure"]["energy_sources"]) {
     CHECK((source.at("available").get<bool>() || !source.at("reason").get<std::string>().empty()));
   }
+}
+
+TEST_CASE("greenbench refuses settings out of range before reading data, naming the flag, value and range", "[cli][settings]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  // {flag and value, what the message must hold}. The data folder does not
+  // exist: a settings error must come first, so nothing about data is said.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--batch-size 0", "batch_size (--batch-size) = 0: expected an integer in [1, 1048576]"},
+      {"--eval-batch-size 0", "eval_batch_size (--eval-batch-size) = 0"},
+      {"--threads 10000", "threads (--threads) = 10000: expected an integer in [1, 1024]"},
+      {"--epochs 0", "epochs (--epochs) = 0"},
+      {"--epochs -1", "epochs (--epochs) = -1"},
+      {"--epochs nan", "epochs (--epochs) = nan"},
+      {"--epochs inf", "epochs (--epochs) = inf"},
+      {"--lr nan", "lr (--lr) = nan"},
+      {"--lr -0.001", "lr (--lr) = -0.001"},
+      {"--layers -1", "layers (--layers) = -1"},
+      {"--max-len 0", "max_len (--max-len) = 0"},
+      {"--vocab-size 0", "vocab_size (--vocab-size) = 0"},
+      {"--pretrain-lr 0", "pretrain_lr (--pretrain-lr) = 0"},
+  };
+  for (const auto& [flag, message] : cases) {
+    for (const char* command : {"run sst2 standard", "train sst2 standard --out ckpt", "bench --suite smoke"}) {
+      Result r = run_greenbench(std::string("-q ") + command + " --data /nonexistent " + flag, cwd.path());
+      INFO(command << " " << flag << "\n" << r.output);
+      CHECK(r.status == 2);
+      CHECK_THAT(r.output, Contains("command line: " + message));
+      CHECK(r.output.find("/nonexistent") == std::string::npos);
+    }
+  }
+  CHECK(fs::is_empty(cwd.path()));
+}
+
+TEST_CASE("greenbench refuses negative counts and seeds instead of wrapping them", "[cli][settings]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  for (const char* args : {"run sst2 standard --data /nonexistent --seed -1",
+                           "run sst2 standard --data /nonexistent --max-train -1",
+                           "run sst2 standard --data /nonexistent --max-test -5",
+                           "run sst2 standard --data /nonexistent --seed 18446744073709551616",
+                           "sweep --suite smoke --data /nonexistent --trials -3",
+                           "sweep --suite smoke --data /nonexistent --trials 0"}) {
+    Result r = run_greenbench(std::string("-q ") + args, cwd.path());
+    INFO(args << "\n" << r.output);
+    CHECK(r.status != 0);
+    CHECK(r.output.find("/nonexistent") == std::string::npos);
+    CHECK((r.output.find("expected an integer in [0, 18446744073709551615]") != std::string::npos ||
+           r.output.find("not in range 1 to 1000000") != std::string::npos));
+  }
+  CHECK(fs::is_empty(cwd.path()));
+}
+
+TEST_CASE("greenbench refuses unknown or out-of-range --config keys before reading data", "[cli][settings]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"early_exit --config '{\"threshold\": [0.5]}'", "--config: unknown key \"threshold\" for method early_exit (known: "},
+      {"early_exit --config '{\"thresholds\": [0.5, 1.5]}'", "thresholds[1] = 1.5: expected a finite number in [0, 1]"},
+      {"early_exit --config '{\"thresholds\": [-0.5]}'", "thresholds[0] = -0.5"},
+      {"early_exit --config '{\"entropy_thresholds\": [7]}'", "entropy_thresholds[0] = 7"},
+      {"bow --config '{\"batch_size\": 0}'", "--config: batch_size = 0: expected an integer in [1, 1048576]"},
+      {"standard --config '{\"train\": {\"batch_size\": 0}}'", "--config: train.batch_size = 0"},
+  };
+  for (const auto& [method_and_config, message] : cases) {
+    Result r = run_greenbench("-q run sst2 " + method_and_config + " --data /nonexistent", cwd.path());
+    INFO(method_and_config << "\n" << r.output);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Contains(message));
+    CHECK(r.output.find("/nonexistent") == std::string::npos);
+  }
+}
+
+TEST_CASE("greenbench refuses a suite file whose integers would wrap, naming the file and key", "[cli][settings]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  greenbench::core_test::write_text(cwd / "wrap.json", R"({"name": "wrap", "version": "1", "tasks": ["sst2"],
+    "settings": {"layers": 4294967297}, "methods": [{"method": "standard"}]})");
+  greenbench::core_test::write_text(cwd / "zero.json", R"({"name": "zero", "version": "1", "tasks": ["sst2"],
+    "settings": {"batch_size": 0}, "methods": [{"method": "standard"}]})");
+  for (const auto& [file, message] : std::vector<std::pair<std::string, std::string>>{
+           {"wrap.json", "wrap.json: settings: setting \"layers\" = 4294967297: expected an integer in [0, 1024]"},
+           {"zero.json", "zero.json: settings: setting \"batch_size\" = 0"}}) {
+    Result r = run_greenbench("-q bench --suite " + file + " --data /nonexistent --site ''", cwd.path());
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Contains(message));
+  }
+}
+
+TEST_CASE("greenbench warns on stderr when --threads exceeds the cores", "[cli][settings]") {
+  if (!have_binary()) return;
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores < 1 || cores >= 1024) return;
+  greenbench::core_test::TempDir cwd("cli");
+  Result r = run_greenbench("-q run sst2 standard --data /nonexistent --threads " + std::to_string(cores + 1), cwd.path());
+  INFO(r.output);
+  CHECK_THAT(r.output, Contains("warning: command line: threads (--threads) = " + std::to_string(cores + 1)));
+  // Only a warning: the run went on to look for its data.
+  CHECK_THAT(r.output, Contains("/nonexistent/sst2"));
 }

@@ -1,6 +1,6 @@
 # Core tests: model, batching, early exit, oracle, calibration, FLOPs, trainer,
 # masked-language pretraining, runner
-# end to end, method registry, BLAS and the CLI, on tiny models (one thread,
+# end to end, method registry, the validation of settings, BLAS and the CLI, on tiny models (one thread,
 # a few minutes in all). The CLI tests need the greenbench target and are
 # skipped with a warning when it has not been built.
 greenbench_test(test_core SOURCES
@@ -16,4 +16,5 @@ greenbench_test(test_core SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_registry.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_blas.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_cli.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_settings_validation.cpp
   LIBS greenbench_methods)

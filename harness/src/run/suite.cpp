@@ -240,8 +240,7 @@ Suite parse_suite(const Json& j, const std::string& source) {
   const Json seeds = j.value("seeds", Json::array({13}));
   if (!seeds.is_array() || seeds.empty()) throw Error(source + ": \"seeds\" must be a non-empty list of integers");
   for (const auto& s : seeds) {
-    if (!s.is_number_unsigned()) throw Error(source + ": seed " + s.dump() + " is not a non-negative integer");
-    suite.seeds.push_back(s.get<uint64_t>());
+    suite.seeds.push_back(static_cast<uint64_t>(checked_setting_value("seed", s, source + ": seeds")));
   }
 
   suite.methods = parse_methods(required(j, "methods", source), source);
