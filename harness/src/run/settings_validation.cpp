@@ -133,6 +133,10 @@ const std::vector<TrainKey>& train_keys() {
 }
 
 // A built-in method's config key with a range; `each`: every entry of a list.
+// Rows exist for keys the method leaves unchecked, and for integers, which a
+// method reads as int (so 4294967297 would wrap to 1). Keys a method checks
+// itself with the same range (layerdrop's p, distill's weights) are its own.
+// Early exit checks its thresholds too, for configs that reach it otherwise.
 struct MethodKeyRow {
   std::string method, path, meaning;
   AllowedRange range;
@@ -148,16 +152,10 @@ const std::vector<MethodKeyRow>& method_key_rows() {
       {"early_exit", "int8.thresholds", "confidence threshold on the int8 model", unit, true},
       {"early_exit", "patience", "PABEE patience", integers(0, kMaxLayers), true},
       {"truncated", "layers", "layers kept", integers(1, kMaxLayers)},
-      {"layerdrop", "p", "LayerDrop probability", unit_open_top},
       {"layerdrop", "depths", "depth kept", integers(1, kMaxLayers), true},
       {"distill", "depths", "student depth", integers(1, kMaxLayers), true},
-      {"distill", "temperature", "distillation temperature", numbers(0, 1e6, true)},
-      {"distill", "alpha", "weight of the teacher's loss", unit},
-      {"distill", "cosine_weight", "weight of the hidden-state loss", numbers(0, 1e6)},
       {"prune", "structured_ratios", "share of heads and neurons removed", unit_open_top, true},
       {"prune", "headline_ratio", "share of heads and neurons removed", unit_open_top},
-      {"prune", "magnitude_sparsities", "share of weights zeroed", numbers(0, 1, true, true), true},
-      {"prune", "finetune_epochs", "fine-tuning epochs after pruning", numbers(0, kMaxEpochs)},
       {"prune", "finetune_learning_rate", "fine-tuning learning rate (0: the suite's)", unit},
       {"prune", "importance_step", "share pruned per importance step", numbers(0, 1, true)},
       {"prune", "importance_max_examples", "examples scored for importance", integers(1, kUint64Max)},
