@@ -123,6 +123,18 @@ TEST_CASE("batch sizes, epochs, learning rates and threads outside their range a
   CHECK_THAT(settings_error(s), Contains("latency_instances (--latency-instances) = -1"));
 }
 
+TEST_CASE("an unknown model size, pooling or precision is refused with the choices", "[settings]") {
+  RunSettings s;
+  s.model_size = "huge";
+  CHECK_THAT(settings_error(s), Contains("here: size (--size): unknown model size 'huge'; known sizes: "));
+  s = RunSettings{};
+  s.pooling = "max";
+  CHECK_THAT(settings_error(s), Contains("pooling (--pooling) = 'max': expected one of cls, mean"));
+  s = RunSettings{};
+  s.train.precision = "fp16";
+  CHECK_THAT(settings_error(s), Contains("precision (--precision) = 'fp16': expected one of auto, fp32, bf16"));
+}
+
 TEST_CASE("more threads than cores is a warning, not an error", "[settings]") {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   if (cores < 1 || cores >= 1024) return;

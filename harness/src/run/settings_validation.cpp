@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "greenbench/registry.h"
+#include "model/bert_config.h"
 #include "model/exit_classifier_method.h"
 
 namespace greenbench {
@@ -261,6 +262,20 @@ std::vector<std::string> validate_settings(const RunSettings& s, const std::stri
                           row.range.describe() + " (" + row.meaning + ")");
     }
   }
+  // The named choices, so a typo fails here rather than after the data is read.
+  try {
+    BertConfig::preset(s.model_size);
+  } catch (const Error& e) {
+    throw SettingsError(origin + ": size (--size): " + e.what());
+  }
+  auto check_choice = [&](const std::string& name, const std::string& value, const std::vector<std::string>& choices) {
+    if (std::find(choices.begin(), choices.end(), value) != choices.end()) return;
+    std::string known;
+    for (const auto& c : choices) known += (known.empty() ? "" : ", ") + c;
+    throw SettingsError(origin + ": " + name + " = '" + value + "': expected one of " + known);
+  };
+  check_choice("pooling (--pooling)", s.pooling, {"cls", "mean"});
+  check_choice("precision (--precision)", s.train.precision, {"auto", "fp32", "bf16"});
   std::vector<std::string> warnings;
   const unsigned cores = std::thread::hardware_concurrency();
   if (cores > 0 && s.threads > static_cast<int>(cores)) {
