@@ -263,7 +263,10 @@ int main(int argc, char** argv) {
       "build", "records -> a self-contained static site (tables, Pareto plots, EVP curves, a page per run); works from\n"
                "any static host or straight from the file system");
   site_build_cmd->add_option("--results", site_results, "records to read (recursively)")->capture_default_str();
-  site_build_cmd->add_option("--out", site_out, "the site folder (replaced whole)")->capture_default_str();
+  site_build_cmd->add_option("--out", site_out,
+                             "the site folder (replaced whole: it must be new, empty or an earlier site, and never "
+                             "hold records)")
+      ->capture_default_str();
   site_build_cmd->add_option("--web-dist", site_web, "the bundled front end (built by target greenbench_web)")->capture_default_str();
 
   std::vector<std::string> validate_paths;
@@ -355,6 +358,8 @@ int main(int argc, char** argv) {
         return verdict;
       };
       const ServeArgs& serve = *leaderboard.serve_args;
+      // Its rebuilds replace the site folder whole: refused now, not at the first upload.
+      check_site_folder(serve.site_dir, serve.results_dir);
       auto rebuild = [serve] {
         try {
           build_site(serve.results_dir, serve.site_dir, default_web_dist());
@@ -417,6 +422,8 @@ int main(int argc, char** argv) {
     }
     if (bench_cmd->parsed()) {
       finish_settings(bench_settings, data_flag);
+      // The site replaces its folder at the end: refused before hours of runs, not after.
+      if (!bench_site.empty()) check_site_folder(bench_site, bench_settings.results_dir);
       SuiteRunOptions options;
       options.tasks = bench_tasks;
       options.checkpoint_dir = bench_checkpoints;
