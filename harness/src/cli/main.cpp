@@ -359,7 +359,7 @@ int main(int argc, char** argv) {
       };
       const ServeArgs& serve = *leaderboard.serve_args;
       // Its rebuilds replace the site folder whole: refused now, not at the first upload.
-      check_site_folder(serve.site_dir, serve.results_dir);
+      if (leaderboard.serve->parsed()) check_site_folder(serve.site_dir, serve.results_dir);
       auto rebuild = [serve] {
         try {
           build_site(serve.results_dir, serve.site_dir, default_web_dist());
