@@ -362,7 +362,11 @@ int main(int argc, char** argv) {
       if (leaderboard.serve->parsed()) check_site_folder(serve.site_dir, serve.results_dir);
       auto rebuild = [serve] {
         try {
-          build_site(serve.results_dir, serve.site_dir, default_web_dist());
+          const SiteBuild site = build_site(serve.results_dir, serve.site_dir, default_web_dist());
+          // One line per rebuild, not one per file: a rebuild follows every burst of uploads.
+          if (!site.skipped.empty())
+            std::fprintf(stderr, "greenbench serve: the site skips %zu files that are not readable records, e.g. %s\n",
+                         site.skipped.size(), site.skipped.front().c_str());
         } catch (const std::exception& e) {
           std::fprintf(stderr, "greenbench serve: the site was not rebuilt: %s\n", e.what());
         }
