@@ -81,6 +81,23 @@ TEST_CASE("round trip: submit a record file, see it stored, listed and rebuilt",
   CHECK(server.stats().rebuilds == rebuilds);
 }
 
+TEST_CASE("the site is rebuilt once at start-up, before any upload", "[ingest]") {
+  // After a crash between a store and its rebuild, the site showed fewer
+  // runs than were stored until the next upload.
+  ServerFixture f;
+  write_file(f.results + "/sst2/stored-before.json", make_record("stored-before"));
+  std::atomic<int> rebuilds{0};
+  auto options = f.options();
+  options.rebuild = [&] { ++rebuilds; };
+  IngestServer server(options);
+  CHECK(rebuilds == 0);  // not before it serves
+  server.start();
+  server.stop();  // runs the pending rebuild
+  CHECK(rebuilds == 1);
+  CHECK(server.stats().rebuilds == 1);
+  CHECK(server.stats().stored == 0);
+}
+
 TEST_CASE("a wrong or missing token is refused with 401 and nothing is stored", "[ingest]") {
   ServerFixture f;
   IngestServer server(f.options());

@@ -133,7 +133,7 @@ TEST_CASE("load: 200 concurrent uploads and 20 duplicates, each stored once", "[
   CHECK(st.duplicates == kDuplicates);
   CHECK(st.failed == 0);
   CHECK(st.rebuilds >= 1);
-  CHECK(st.rebuilds <= kDistinct);
+  CHECK(st.rebuilds <= kDistinct + 1);  // one per store at most, and one at start-up
   CHECK(most_at_once == 1);
 
   std::sort(latency_ms.begin(), latency_ms.end());

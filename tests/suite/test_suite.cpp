@@ -207,6 +207,8 @@ namespace {
 json fake_record(const std::string& run_id, double accuracy, double ms) {
   return {{"run_id", run_id},
           {"task", {{"name", "sst2"}}},
+          {"method", {{"name", "standard"}}},
+          {"metrics", {{"accuracy", accuracy}, {"operating_point", "full"}}},
           {"operating_points",
            {{{"name", "full"}, {"accuracy", accuracy}, {"macro_f1", accuracy}, {"flops_per_instance", 1e6},
              {"ms_per_instance", ms}}}}};

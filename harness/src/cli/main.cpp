@@ -269,7 +269,10 @@ int main(int argc, char** argv) {
       "build", "records -> a self-contained static site (tables, Pareto plots, EVP curves, a page per run); works from\n"
                "any static host or straight from the file system");
   site_build_cmd->add_option("--results", site_results, "records to read (recursively)")->capture_default_str();
-  site_build_cmd->add_option("--out", site_out, "the site folder (replaced whole)")->capture_default_str();
+  site_build_cmd->add_option("--out", site_out,
+                             "the site folder (replaced whole: it must be new, empty or an earlier site, and never "
+                             "hold records)")
+      ->capture_default_str();
   site_build_cmd->add_option("--web-dist", site_web, "the bundled front end (built by target greenbench_web)")->capture_default_str();
 
   std::vector<std::string> validate_paths;
@@ -361,9 +364,15 @@ int main(int argc, char** argv) {
         return verdict;
       };
       const ServeArgs& serve = *leaderboard.serve_args;
+      // Its rebuilds replace the site folder whole: refused now, not at the first upload.
+      if (leaderboard.serve->parsed()) check_site_folder(serve.site_dir, serve.results_dir);
       auto rebuild = [serve] {
         try {
-          build_site(serve.results_dir, serve.site_dir, default_web_dist());
+          const SiteBuild site = build_site(serve.results_dir, serve.site_dir, default_web_dist());
+          // One line per rebuild, not one per file: a rebuild follows every burst of uploads.
+          if (!site.skipped.empty())
+            std::fprintf(stderr, "greenbench serve: the site skips %zu files that are not readable records, e.g. %s\n",
+                         site.skipped.size(), site.skipped.front().c_str());
         } catch (const std::exception& e) {
           std::fprintf(stderr, "greenbench serve: the site was not rebuilt: %s\n", e.what());
         }
@@ -427,6 +436,8 @@ int main(int argc, char** argv) {
     }
     if (bench_cmd->parsed()) {
       finish_settings(bench_settings, data_flag);
+      // The site replaces its folder at the end: refused before hours of runs, not after.
+      if (!bench_site.empty()) check_site_folder(bench_site, bench_settings.results_dir);
       SuiteRunOptions options;
       options.tasks = bench_tasks;
       options.checkpoint_dir = bench_checkpoints;

@@ -376,6 +376,9 @@ void IngestServer::start() {
     if (m.listen_returned) throw Error("the server stopped as it started (port " + std::to_string(m.port) + ")");
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  // The site may be older than the records (a crash between a store and its
+  // rebuild, records copied in while it was down): rebuilt once at start.
+  if (m.rebuilder) m.rebuilder->request();
 }
 
 void IngestServer::stop() {

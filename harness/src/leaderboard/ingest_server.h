@@ -80,6 +80,7 @@ class IngestServer {
   IngestServer& operator=(const IngestServer&) = delete;
 
   /// Starts answering on background threads; returns once it listens.
+  /// Asks for one rebuild of the site then (a crash may have left it behind the records).
   void start();
   /// Stops listening, finishes the requests in flight, runs a pending
   /// rebuild, joins every thread. Idempotent; safe without start().

@@ -8,7 +8,7 @@
 
 #include "report/expected_validation.h"
 #include "report/pareto.h"
-#include "util/atomic_file.h"
+#include "report/record_reader.h"
 
 namespace greenbench {
 namespace {
@@ -20,10 +20,18 @@ const double kNotMeasured = std::numeric_limits<double>::quiet_NaN();
 // its labelled estimate, else not a number.
 std::pair<double, std::string> joules_of(const Json& e) {
   if (!e.is_object()) return {kNotMeasured, ""};
-  if (e.value("measured", false) && e.contains("joules") && e["joules"].is_number()) return {e["joules"].get<double>(), "measured"};
-  if (e.contains("estimate") && e["estimate"].is_object() && e["estimate"].contains("joules"))
-    return {e["estimate"]["joules"].get<double>(), "estimate"};
+  if (e.value("measured", false) && e.contains("joules") && e.at("joules").is_number()) return {e.at("joules").get<double>(), "measured"};
+  if (e.contains("estimate") && e.at("estimate").is_object() && e.at("estimate").contains("joules"))
+    return {e.at("estimate").at("joules").get<double>(), "estimate"};
   return {kNotMeasured, ""};
+}
+
+// A field the reader check lets be absent: null when it (or its parent) is.
+const Json& optional(const Json& j, const char* key) {
+  static const Json absent;
+  if (!j.is_object()) return absent;
+  const auto it = j.find(key);
+  return it == j.end() ? absent : *it;
 }
 
 Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
@@ -60,56 +68,53 @@ std::vector<Json> read_records(const std::string& dir, std::vector<std::string>*
   std::sort(files.begin(), files.end());
   std::vector<Json> records;
   for (const auto& f : files) {
-    try {
-      Json r = Json::parse(read_file(f));
-      if (!r.is_object() || !r.contains("run_id") || !r.contains("operating_points") || !r["operating_points"].is_array() ||
-          r["operating_points"].empty()) {
-        if (skipped) skipped->push_back(f + ": not a record (no run_id or operating points)");
-        continue;
-      }
-      r["path"] = f;
-      records.push_back(std::move(r));
-    } catch (const std::exception& e) {
-      if (skipped) skipped->push_back(f + ": " + e.what());
+    RecordFile read = read_record_file(f);
+    if (!read.ok()) {
+      if (skipped) skipped->push_back(f + ": " + read.problem);
+      continue;
     }
+    read.record["path"] = f;
+    records.push_back(std::move(read.record));
   }
   return records;
 }
 
 Json leaderboard_data(const std::vector<Json>& records, const LeaderboardOptions& options) {
   std::map<std::string, std::vector<const Json*>> by_task;
-  for (const auto& r : records) by_task[r["task"]["name"].get<std::string>()].push_back(&r);
+  for (const auto& r : records) by_task[r.at("task").at("name").get<std::string>()].push_back(&r);
 
   Json tasks = Json::array();
   for (const auto& [task, runs] : by_task) {
     Json rows = Json::array();
     std::vector<double> accuracy, flops, latency, energy;
     for (const Json* r : runs) {
-      const double instances = std::max(1.0, (*r)["task"]["roles"]["test"].value("examples", 1.0));
-      const std::string headline = (*r)["metrics"].value("operating_point", "");
-      for (const auto& p : (*r)["operating_points"]) {
-        const Json& l = p.value("latency_batch1", Json(nullptr));
-        const double ms = l.is_object() && l.contains("p50_seconds") ? 1000 * l["p50_seconds"].get<double>() : kNotMeasured;
-        auto [joules, kind] = joules_of(p.value("energy", Json()));
+      const Json& examples = optional(optional(optional(r->at("task"), "roles"), "test"), "examples");
+      const double instances = std::max(1.0, examples.is_number() ? examples.get<double>() : 1.0);
+      const std::string headline = r->at("metrics").at("operating_point");
+      for (const auto& p : r->at("operating_points")) {
+        const Json& l = optional(p, "latency_batch1");
+        const double ms = l.is_object() && l.contains("p50_seconds") ? 1000 * l.at("p50_seconds").get<double>() : kNotMeasured;
+        auto [joules, kind] = joules_of(optional(p, "energy"));
         joules /= instances;  // the reading covers the whole test role
-        const std::string run_id = (*r)["run_id"];
+        const std::string run_id = r->at("run_id");
+        const Json& suite = optional(*r, "suite");
         rows.push_back({{"run_id", run_id},
-                        {"method", (*r)["method"]["name"]},
-                        {"family", (*r)["method"].value("family", "")},
-                        {"point", p["name"]},
-                        {"headline", p["name"] == headline},
-                        {"accuracy", p["accuracy"]},
-                        {"macro_f1", p.value("macro_f1", Json(nullptr))},
-                        {"flops", p["flops_per_instance"]},
+                        {"method", r->at("method").at("name")},
+                        {"family", r->at("method").value("family", "")},
+                        {"point", p.at("name")},
+                        {"headline", p.at("name") == headline},
+                        {"accuracy", p.at("accuracy")},
+                        {"macro_f1", optional(p, "macro_f1")},
+                        {"flops", p.at("flops_per_instance")},
                         {"latency_ms", number_or_null(ms)},
                         {"energy_j", number_or_null(joules)},
                         {"energy_kind", kind.empty() ? Json(nullptr) : Json(kind)},
                         {"hardware", hardware_of(*r)},
-                        {"suite", (*r)["suite"].is_object() ? (*r)["suite"].value("name", Json("")) : (*r)["suite"]},
-                        {"seed", (*r).value("reproducibility", Json::object()).value("seed", 0)},
+                        {"suite", suite.is_object() ? suite.value("name", Json("")) : suite},
+                        {"seed", r->value("reproducibility", Json::object()).value("seed", 0)},
                         {"record", "runs/" + run_id + ".js"}});
-        accuracy.push_back(p["accuracy"].get<double>());
-        flops.push_back(p["flops_per_instance"].get<double>());
+        accuracy.push_back(p.at("accuracy").get<double>());
+        flops.push_back(p.at("flops_per_instance").get<double>());
         latency.push_back(ms);
         energy.push_back(joules);
       }
@@ -125,7 +130,8 @@ Json leaderboard_data(const std::vector<Json>& records, const LeaderboardOptions
     // EVP: the sweep trials of each method (records with a suite trial), headline accuracy.
     std::map<std::string, std::vector<const Json*>> trials;
     for (const Json* r : runs) {
-      if ((*r)["suite"].is_object() && (*r)["suite"].contains("trial")) trials[(*r)["method"]["name"]].push_back(r);
+      const Json& suite = optional(*r, "suite");
+      if (suite.is_object() && suite.contains("trial")) trials[r->at("method").at("name")].push_back(r);
     }
     Json evp = Json::array();
     for (const auto& [method, list] : trials) {
@@ -134,7 +140,7 @@ Json leaderboard_data(const std::vector<Json>& records, const LeaderboardOptions
       double cost = 0;
       bool estimated = false;
       for (const Json* r : list) {
-        values.push_back((*r)["metrics"]["accuracy"].get<double>());
+        values.push_back(r->at("metrics").at("accuracy").get<double>());
         cost += trial_cost(*r, options.evp_budget, estimated);
       }
       const ExpectedMaxCurve c = options.evp_without_replacement ? expected_max_without_replacement(values)

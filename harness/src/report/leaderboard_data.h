@@ -20,10 +20,12 @@ struct LeaderboardOptions {
 
 /// The leaderboard ("schema": "greenbench-leaderboard/1"): {"tasks": [{"name",
 /// "display_name", "rows": [...], "evp": [...]}]}, tasks and rows in a stable order.
+/// `records` as read_records gives them: record_reader_problem() is "" for each.
 nlohmann::json leaderboard_data(const std::vector<nlohmann::json>& records, const LeaderboardOptions& options = {});
 
-/// Every *.json under `dir` (recursively) that parses and has a run_id and
-/// operating points, sorted by path; `skipped` gets "path: why" for the rest.
+/// Every *.json under `dir` (recursively) that read_record_file accepts
+/// (record_reader.h), each with "path" added, sorted by path; `skipped` gets
+/// "path: why" for the rest.
 std::vector<nlohmann::json> read_records(const std::string& dir, std::vector<std::string>* skipped = nullptr);
 
 }  // namespace greenbench

@@ -1,10 +1,9 @@
 #include "report/site_builder.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <regex>
 
+#include "report/replaceable_folder.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -17,6 +16,35 @@ namespace {
 
 namespace fs = std::filesystem;
 
+const ReplaceableFolder& site_kind() {
+  static const ReplaceableFolder kind{
+      "the site folder", kSiteMarker,
+      // Sites built before the marker existed: the front end's page and the
+      // leaderboard data at the top (and, checked after, no *.json file).
+      [](const fs::path& dir) { return fs::is_regular_file(dir / "index.html") && fs::is_regular_file(dir / "data/leaderboard.js"); }};
+  return kind;
+}
+
+// Staging and set-aside folders of builds that were killed (their process is
+// gone), beside `target`: removed when they are sites and hold no record.
+void remove_dead_builds_beside(const fs::path& target, const std::string& results_dir) {
+  std::error_code ec;
+  const std::string prefix = target.filename().string() + ".";
+  for (fs::directory_iterator it(target.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    std::error_code type_error;
+    if (name.rfind(prefix, 0) != 0 || !it->is_directory(type_error)) continue;
+    if (!is_dead_writers_scratch(name, "building") && !is_dead_writers_scratch(name, "old")) continue;
+    try {
+      check_replaceable_folder(it->path().string(), {results_dir}, site_kind());
+    } catch (const Error&) {
+      continue;  // not plainly a site of ours: left alone
+    }
+    std::error_code remove_error;
+    fs::remove_all(it->path(), remove_error);
+  }
+}
+
 std::string shell_quoted(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -25,7 +53,13 @@ std::string shell_quoted(const std::string& s) {
 
 }  // namespace
 
+const char* const kSiteMarker = ".greenbench-site";
+
 std::string default_web_dist() { return GREENBENCH_WEB_DIST; }
+
+void check_site_folder(const std::string& out_dir, const std::string& results_dir) {
+  check_replaceable_folder(out_dir, {results_dir}, site_kind());
+}
 
 std::string as_script(const std::string& name, const nlohmann::json& value) {
   return "window." + name + " = " + value.dump(-1, ' ', true) + ";\n";
@@ -35,9 +69,9 @@ std::string reproduce_command(const nlohmann::json& r) {
   const nlohmann::json& s = r.value("reproducibility", nlohmann::json::object()).value("settings", nlohmann::json::object());
   const nlohmann::json& train = s.value("train", nlohmann::json::object());
   const nlohmann::json& roles = s.value("roles", nlohmann::json::object());
-  std::string cmd = "greenbench run " + shell_quoted(r["task"]["name"].get<std::string>()) + " " +
-                    shell_quoted(r["method"]["name"].get<std::string>()) + " --config " +
-                    shell_quoted(r["method"].value("config", nlohmann::json::object()).dump());
+  std::string cmd = "greenbench run " + shell_quoted(r.at("task").at("name").get<std::string>()) + " " +
+                    shell_quoted(r.at("method").at("name").get<std::string>()) + " --config " +
+                    shell_quoted(r.at("method").value("config", nlohmann::json::object()).dump());
   auto flag = [&](const char* name, const nlohmann::json& v) {
     if (!v.is_null()) cmd += std::string(" --") + name + " " + shell_quoted(v.is_string() ? v.get<std::string>() : v.dump());
   };
@@ -65,6 +99,11 @@ SiteBuild build_site(const std::string& results_dir, const std::string& out_dir,
     throw Error("no built front end at '" + web_dist + "' (index.html missing): build target greenbench_web (needs " +
                 "node and npm; `bash scripts/install-deps.sh` installs them), or give --web-dist DIR");
   }
+  std::error_code ec;
+  if (!fs::is_directory(results_dir, ec))
+    throw Error("the results folder " + results_dir + (fs::exists(results_dir, ec) ? " is not a folder" : " does not exist") +
+                " (--results): no records to build a site of");
+  check_site_folder(out_dir, results_dir);
   SiteBuild result;
   const std::vector<nlohmann::json> records = read_records(results_dir, &result.skipped);
   const nlohmann::json data = [&] {
@@ -79,15 +118,22 @@ SiteBuild build_site(const std::string& results_dir, const std::string& out_dir,
   }();
 
   // Built beside the target, then swapped in by rename.
-  const fs::path target = fs::absolute(out_dir).lexically_normal();
-  const fs::path staging = target.string() + ".building." + std::to_string(::getpid());
+  fs::path target = fs::absolute(out_dir).lexically_normal();
+  if (target.filename().empty()) target = target.parent_path();  // "site/" -> "site"
+  fs::create_directories(target.parent_path());
+  remove_dead_builds_beside(target, results_dir);
+  const fs::path staging = writer_scratch_name(target.string(), "building");
   fs::remove_all(staging);
-  fs::create_directories(staging.parent_path());
+  fs::create_directories(staging);
+  // The marker first: a build killed at any later point leaves a folder
+  // that the next build recognises as its own and removes.
+  write_file_atomic((staging / kSiteMarker).string(),
+                    "A leaderboard site written by `greenbench site build`; a later build replaces this folder.\n");
   fs::copy(web_dist, staging, fs::copy_options::recursive);
   write_file_atomic((staging / "data/leaderboard.js").string(), as_script("GREENBENCH", data));
   static const std::regex plain_id("[A-Za-z0-9_.-]+");
   for (const auto& r : records) {
-    const std::string id = r["run_id"].is_string() ? r["run_id"].get<std::string>() : "";
+    const std::string id = r.at("run_id").get<std::string>();
     if (!std::regex_match(id, plain_id) || id[0] == '.') {
       result.skipped.push_back(r.value("path", std::string("?")) + ": run id is not a plain file name");
       continue;
@@ -100,7 +146,7 @@ SiteBuild build_site(const std::string& results_dir, const std::string& out_dir,
   }
   for (const auto& t : data["tasks"]) result.rows += t["rows"].size();
 
-  const fs::path old = target.string() + ".old." + std::to_string(::getpid());
+  const fs::path old = writer_scratch_name(target.string(), "old");
   if (fs::exists(target)) fs::rename(target, old);
   fs::rename(staging, target);
   fs::remove_all(old);

@@ -2,7 +2,9 @@
 // folder: the bundled front end (web/, built by npm at build time), the
 // leaderboard data as data/leaderboard.js and each record as runs/<id>.js
 // (script files, so the site works from file:// too). Built beside the
-// target and swapped in by rename, so a reader never sees half a site.
+// target and swapped in by rename, so a reader never sees half a site; the
+// target is replaced only when that cannot lose a record
+// (replaceable_folder.h), and a marker file says a folder is a site.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -21,6 +23,17 @@ struct SiteBuild {
 /// The folder the front end was bundled into at build time (${CMAKE_BINARY_DIR}/web/dist).
 std::string default_web_dist();
 
+/// The file every site folder holds at its top: a later build may replace the folder.
+extern const char* const kSiteMarker;
+
+/// Throws greenbench::Error unless `out_dir` may be replaced by a site of
+/// `results_dir`: see check_replaceable_folder. Commands call it before
+/// they start work that ends with a site build (bench, serve).
+void check_site_folder(const std::string& out_dir, const std::string& results_dir);
+
+/// Throws greenbench::Error when `results_dir` is not an existing folder,
+/// when check_site_folder refuses `out_dir`, or without a built front end.
+/// Removes the staging folders of dead earlier builds beside `out_dir`.
 SiteBuild build_site(const std::string& results_dir, const std::string& out_dir, const std::string& web_dist,
                      const LeaderboardOptions& options = {});
 

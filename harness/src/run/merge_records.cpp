@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "report/record_reader.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -53,13 +54,23 @@ MergeReport merge_records(const std::vector<std::string>& inputs, const std::str
         continue;
       }
       if (file.extension() != ".json") continue;
+      // Read like report and site build read it: a record they would skip is not merged.
+      const RecordFile read = read_record_file(file.string());
+      if (!read.ok()) {
+        report.refused.push_back(file.string() + ": " + read.problem);
+        continue;
+      }
       try {
-        const std::string text = read_file(file.string());
-        const nlohmann::json record = nlohmann::json::parse(text);
+        const std::string& text = read.text;
+        const nlohmann::json& record = read.record;
         const auto [task, run_id] = key_of(record);
         const std::string target = out + "/" + task + "/" + run_id + ".json";
         if (fs::exists(target)) {
-          if (results_of(nlohmann::json::parse(read_file(target))) == results_of(record)) {
+          const RecordFile there = read_record_file(target);
+          if (!there.ok()) {
+            report.refused.push_back(file.string() + ": run " + run_id + " is already in " + target +
+                                     ", which cannot be read (" + there.problem + "); left as it is");
+          } else if (results_of(there.record) == results_of(record)) {
             ++report.already_there;
           } else {
             report.conflicts.push_back(file.string() + ": run " + run_id + " is already in " + target +

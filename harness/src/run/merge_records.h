@@ -1,7 +1,8 @@
 // `greenbench merge`: joins the records of several results folders (sweep
 // shards that ran on different machines) into one, keyed by run id (task,
-// method, config hash, seed). Every copy is atomic; a file that does not
-// parse as a record is refused and named, never copied.
+// method, config hash, seed). Every copy is atomic; a file that report and
+// site build could not read (record_reader.h) is refused with its path and
+// the reason, never copied, and the merge goes on.
 #pragma once
 
 #include <string>
