@@ -43,6 +43,14 @@ Split FileTask::load_split(const std::string& task_dir, const std::string& split
       Split out;
       out.name = split;
       read_split(path, split, out);
+      // A split without examples would train on nothing, or report an accuracy over nothing as a result.
+      if (out.examples.empty()) {
+        std::error_code size_error;
+        const bool empty_file = std::filesystem::is_regular_file(path, size_error) &&
+                                std::filesystem::file_size(path, size_error) == 0;
+        throw Error(name() + ": " + path + (empty_file ? " is empty" : " holds no examples") +
+                    "; the " + split + " split needs at least one labelled example");
+      }
       return out;
     }
     tried += "\n  " + path;
@@ -86,6 +94,7 @@ void read_nli_jsonl(const std::string& path, Split& out) {
 
   LineReader lines(bytes);
   std::string_view line;
+  size_t unlabelled = 0;
   while (lines.next(line)) {
     if (trim_ascii(line).empty()) continue;
     const std::string error = read_json_fields(line, fields);
@@ -99,7 +108,10 @@ void read_nli_jsonl(const std::string& path, Split& out) {
       }
     }
     const std::string& gold = fields[0].value;
-    if (gold == "-") continue;
+    if (gold == "-") {
+      ++unlabelled;
+      continue;
+    }
     int label = -1;
     for (size_t i = 0; i < labels.size(); ++i) {
       if (gold == labels[i]) label = static_cast<int>(i);
@@ -114,6 +126,11 @@ void read_nli_jsonl(const std::string& path, Split& out) {
     example.text_b = std::move(fields[2].value);
     example.label = label;
     out.examples.push_back(std::move(example));
+  }
+  if (out.examples.empty() && unlabelled > 0) {
+    throw Error(path + ": every one of its " + std::to_string(unlabelled) +
+                " pairs has gold_label \"-\" (no annotator consensus), so none is labelled; a split needs at "
+                "least one labelled example");
   }
   digest.finish(out);
 }

@@ -18,7 +18,8 @@ class FileTask : public Task {
  public:
   bool has_split(const std::string& task_dir, const std::string& split) const override;
   /// Throws DataMissingError listing every path tried and how to get the data,
-  /// Error for a split name other than train, dev or test.
+  /// Error for a split name other than train, dev or test, and Error naming
+  /// the file when it holds no examples (empty, or a header alone).
   Split load_split(const std::string& task_dir, const std::string& split) const override;
 
  protected:
@@ -50,7 +51,8 @@ int parse_int_label(std::string_view field, int first, int count, const std::str
 /// Reads SNLI / MultiNLI JSONL: one object a line with string fields
 /// gold_label, sentence1 and sentence2 (others ignored). gold_label "-" (no
 /// annotator consensus) is dropped; any label other than entailment, neutral,
-/// contradiction is a DataFormatError. Blank lines are skipped.
+/// contradiction is a DataFormatError. Blank lines are skipped. A file whose
+/// every pair is "-" is an Error naming it: nothing in it is labelled.
 void read_nli_jsonl(const std::string& path, Split& out);
 
 /// The label names of SNLI and MultiNLI, in label-index order.

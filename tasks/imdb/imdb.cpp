@@ -69,7 +69,8 @@ class ImdbTask : public FileTask {
 
   void read_split(const std::string& path, const std::string&, Split& out) const override {
     out.labelled = true;
-    if (std::filesystem::is_directory(path)) {
+    // Only the aclImdb/ paths are trees; a folder where a .csv belongs is refused by the reader.
+    if (std::filesystem::path(path).extension() != ".csv" && std::filesystem::is_directory(path)) {
       read_tree(path, out);
     } else {
       read_csv(path, out);
@@ -82,7 +83,7 @@ class ImdbTask : public FileTask {
     FileDigest digest(path, bytes);
     CsvReader csv(bytes, path);
     std::vector<std::string> fields;
-    if (!csv.next(fields)) throw DataFormatError(path, 1, "a header line (text,label,rating,source_file)");
+    if (!csv.next(fields)) throw DataFormatError(path, 1, "a header line (text,label,rating,source_file), found an empty file");
     const auto column = [&](const char* name) {
       auto it = std::find(fields.begin(), fields.end(), name);
       return it == fields.end() ? -1 : static_cast<int>(it - fields.begin());

@@ -42,7 +42,7 @@ class Sst2Task : public FileTask {
     LineReader lines(bytes);
     std::string_view line;
     std::vector<std::string_view> fields;
-    if (!lines.next(line)) throw DataFormatError(path, 1, "a header line (sentence<TAB>label)");
+    if (!lines.next(line)) throw DataFormatError(path, 1, "a header line (sentence<TAB>label), found an empty file");
     split_fields(line, '\t', fields);
     const auto column = [&](std::string_view name) {
       auto it = std::find_if(fields.begin(), fields.end(),

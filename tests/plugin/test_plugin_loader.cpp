@@ -121,13 +121,32 @@ TEST_CASE("a good plugin adds its method with its family, marked as coming from 
   CHECK(method->operating_points().size() == 1);
 }
 
+TEST_CASE("the same plugin file given twice is loaded once", "[plugin]") {
+  const std::string file = fs::absolute(TEST_PLUGIN_GOOD).lexically_normal().string();
+  testing::TempDir dir("plugin");
+  // Another spelling of the same file: through a symlink.
+  fs::create_symlink(file, dir / "link.so");
+  MethodRegistry registry = with_builtins();
+  load_plugin(TEST_PLUGIN_GOOD, registry);
+  const auto before = names(registry);
+  for (const std::string& again : {std::string(TEST_PLUGIN_GOOD), dir / "link.so"}) {
+    INFO(again);
+    const LoadedPlugin loaded = load_plugin(again, registry);
+    CHECK(loaded.methods == std::vector<std::string>{"plugin_probe"});
+    CHECK(names(registry) == before);
+    CHECK(registry.origin("plugin_probe") == file);
+  }
+}
+
 TEST_CASE("a plugin method whose name is taken is refused, naming where the first came from", "[plugin]") {
   const std::string file = fs::absolute(TEST_PLUGIN_GOOD).lexically_normal().string();
-  SECTION("by the same plugin loaded twice") {
+  SECTION("by another plugin file") {
+    testing::TempDir dir("plugin");
+    fs::copy_file(file, dir / "copy.so");
     MethodRegistry registry = with_builtins();
     load_plugin(TEST_PLUGIN_GOOD, registry);
     const auto before = names(registry);
-    const std::string message = refusal(TEST_PLUGIN_GOOD, registry);
+    const std::string message = refusal(dir / "copy.so", registry);
     INFO(message);
     CHECK_THAT(message, Contains("its method 'plugin_probe' clashes with the one already registered from plugin " +
                                  file + "; rename it in the plugin"));

@@ -14,3 +14,7 @@ set_tests_properties(slurm_sweep PROPERTIES LABELS "e2e;suite;slurm" TIMEOUT 900
 
 add_test(NAME dockerfile_matches_ci COMMAND python3 ${suite_dir}/dockerfile_matches_ci.py ${CMAKE_SOURCE_DIR})
 set_tests_properties(dockerfile_matches_ci PROPERTIES LABELS "suite;docker")
+
+# Checked reuse: records and checkpoints that do not validate are moved aside
+# and their runs redone (trains a one-layer model on a tiny fixture per test).
+greenbench_test(test_checked_reuse SOURCES ${suite_dir}/test_checked_reuse.cpp LIBS greenbench_methods)

@@ -1,11 +1,13 @@
 // Whole-file reads and the CSV / line readers (see csv.h).
 #include "data/csv.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <memory>
 
 #include "util/error.h"
 
@@ -18,9 +20,20 @@ size_t skip_bom(std::string_view text) {
   return text.substr(0, kUtf8Bom.size()) == kUtf8Bom ? kUtf8Bom.size() : 0;
 }
 
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
+// Closes a descriptor when the read is done or throws.
+struct FdCloser {
+  int fd;
+  ~FdCloser() { ::close(fd); }
 };
+
+// What a path that is not a regular file is, for the message.
+std::string file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a folder";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  return "something other than a regular file";
+}
 
 std::string describe_char(char c) {
   if (c == '\n' || c == '\r') return "end of line";
@@ -31,25 +44,34 @@ std::string describe_char(char c) {
 }  // namespace
 
 void read_whole_file(const std::string& path, std::string& out) {
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw DataMissingError("cannot open " + path + ": " + std::strerror(errno));
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+  // A regular file reads the same with or without it.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw DataMissingError("cannot open " + path + ": " + std::strerror(errno));
+  FdCloser closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) throw DataMissingError("cannot read " + path + ": " + std::strerror(errno));
+  if (!S_ISREG(info.st_mode))
+    throw DataFormatError(path, 0, "a regular data file, found " + file_kind(info.st_mode));
   out.clear();
-  // Size from fseek/ftell so the common case is one allocation and one fread;
-  // the loop below still copes with files that change size meanwhile.
-  if (std::fseek(file.get(), 0, SEEK_END) == 0) {
-    long size = std::ftell(file.get());
-    if (size > 0) out.reserve(static_cast<size_t>(size));
-    std::fseek(file.get(), 0, SEEK_SET);
-  }
-  char buffer[1 << 16];
+  // The size from fstat makes the common case one allocation and one read;
+  // the loop still copes with files that change size meanwhile.
+  out.resize(static_cast<size_t>(info.st_size));
   size_t got = 0;
-  if (out.capacity() > 0) {
-    out.resize(out.capacity());
-    got = std::fread(out.data(), 1, out.size(), file.get());
-    out.resize(got);
+  char buffer[1 << 16];
+  while (true) {
+    // Into the string while it has room, then through the buffer (a file that grew).
+    const bool into_out = got < out.size();
+    const ssize_t n = into_out ? ::read(fd, out.data() + got, out.size() - got) : ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw DataMissingError("cannot read " + path + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    if (!into_out) out.append(buffer, static_cast<size_t>(n));
+    got += static_cast<size_t>(n);
   }
-  while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) out.append(buffer, got);
-  if (std::ferror(file.get())) throw DataMissingError("cannot read " + path + ": " + std::strerror(errno));
+  out.resize(got);
 }
 
 std::string read_whole_file(const std::string& path) {

@@ -14,7 +14,9 @@
 namespace greenbench {
 
 /// The whole file as bytes. Throws DataMissingError naming the path and the
-/// system's reason when it cannot be opened or read.
+/// system's reason when it cannot be opened or read, and DataFormatError
+/// naming it when it is not a regular file (a folder, a FIFO, a device), so
+/// that nothing waits on a pipe or reads a folder as text.
 std::string read_whole_file(const std::string& path);
 
 /// Reads `path` into `out`, reusing its capacity (for reading many small files).

@@ -146,6 +146,14 @@ void require_labels(const Task& task, const Split& split, const std::string& tas
   throw Error(task.name() + ": " + file + " has no labels, so it cannot serve as the " + role + " role");
 }
 
+// Every role needs examples: training on none fails later with a cryptic
+// error, and a test role of none records an accuracy of 0 over nothing.
+void require_examples(const Task& task, const Split& split, const std::string& task_dir, const std::string& role) {
+  if (!split.examples.empty()) return;
+  const std::string file = split.files.empty() ? split.name : relative_name(split.files.front(), task_dir);
+  throw Error(task.name() + ": " + file + " holds no examples, so it cannot serve as the " + role + " role");
+}
+
 }  // namespace
 
 TaskData load_task_data(const Task& task, const std::string& data_root, const RoleOptions& options) {
@@ -169,6 +177,7 @@ TaskData load_task_data(const Task& task, const std::string& data_root, const Ro
 
   data.train = task.load_split(task_dir, "train");
   require_labels(task, data.train, task_dir, "train");
+  require_examples(task, data.train, task_dir, "train");
   data.train_source = "train";
 
   if (has_test) {
@@ -179,10 +188,12 @@ TaskData load_task_data(const Task& task, const std::string& data_root, const Ro
     data.test_source = "dev";
   }
   require_labels(task, data.test, task_dir, "test");
+  require_examples(task, data.test, task_dir, "test");
 
   if (has_test && has_dev) {
     data.calibration = task.load_split(task_dir, "dev");
     require_labels(task, data.calibration, task_dir, "calibration");
+    require_examples(task, data.calibration, task_dir, "calibration");
     data.calibration_source = "dev";
   } else {
     const double fraction = options.calibration_fraction;

@@ -24,6 +24,19 @@ void* find_symbol(void* handle, const char* name) {
   return dlsym(handle, name);
 }
 
+// The methods `registry` already holds from the plugin at `file` (none when it
+// has not been loaded into it). Compared by the file itself, so a symlink or
+// another spelling of the same path counts as the same plugin.
+std::vector<std::string> methods_from(const std::string& file, const MethodRegistry& registry) {
+  std::vector<std::string> methods;
+  std::error_code ec;
+  for (const auto& info : registry.all()) {
+    const std::string& origin = registry.origin(info.name);
+    if (!origin.empty() && fs::equivalent(origin, file, ec)) methods.push_back(info.name);
+  }
+  return methods;
+}
+
 }  // namespace
 
 LoadedPlugin load_plugin(const std::string& path, MethodRegistry& registry) {
@@ -33,6 +46,9 @@ LoadedPlugin load_plugin(const std::string& path, MethodRegistry& registry) {
   std::error_code ec;
   if (!fs::exists(file, ec)) throw Error(who + "no such file");
   if (fs::is_directory(file, ec)) throw Error(who + "is a folder; expected a shared library (.so)");
+  // Loaded once per registry: the CLI reads its --plugin options again after a
+  // suite has set its defaults, and a second registration would clash with the first.
+  if (auto already = methods_from(file, registry); !already.empty()) return {file, std::move(already)};
 
   // RTLD_NOW: a plugin needing a symbol this greenbench lacks fails here, not
   // mid-run. RTLD_LOCAL: two plugins' own symbols cannot collide. The handle

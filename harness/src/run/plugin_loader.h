@@ -23,6 +23,9 @@ struct LoadedPlugin {
 /// another plugin API version, its registration failing, no methods, or a
 /// method that is malformed or whose name is already registered.
 ///
+/// A plugin already loaded into `registry` (the same file, however its path is
+/// spelled) is not loaded again: the methods it added are returned.
+///
 /// A loaded plugin is never unloaded: its methods' code lives in it.
 LoadedPlugin load_plugin(const std::string& path, MethodRegistry& registry);
 

@@ -16,6 +16,7 @@
 #include "measure/latency.h"
 #include "measure/papi_counters.h"
 #include "measure/provenance.h"
+#include "model/checkpoint_manifest.h"
 #include "model/exit_classifier_method.h"
 #include "run/build_info.h"
 #include "run/pretrained_encoder.h"
@@ -364,9 +365,14 @@ void save_trained(const PreparedTask& p, TrainedMethod& t, const RunSettings& s,
                         {"config_hash", t.config_hash}, {"settings", s.to_json()}, {"training", t.training},
                         {"model_sha256", weights_sha}};
   write_file_atomic(dir + "/run.json", run.dump(2) + "\n");
+  // Last, over everything above: a save killed before this line leaves no
+  // manifest, and the folder is refused on load.
+  write_checkpoint_manifest(dir);
 }
 
 std::pair<std::string, RunSettings> checkpoint_run_settings(const std::string& dir, const RunSettings& overrides) {
+  // Its vocabulary and settings are used from here on: checked first.
+  verify_checkpoint_manifest(dir);
   const std::string path = dir + "/run.json";
   nlohmann::json run;
   try {
@@ -395,6 +401,7 @@ std::pair<std::string, RunSettings> checkpoint_run_settings(const std::string& d
 }
 
 TrainedMethod load_trained(const std::string& dir) {
+  verify_checkpoint_manifest(dir);
   nlohmann::json run = nlohmann::json::parse(read_file(dir + "/run.json"));
   TrainedMethod t;
   t.name = run.at("method");
@@ -426,6 +433,13 @@ nlohmann::json method_origin(const std::string& name) {
 }  // namespace
 
 nlohmann::json evaluate_method(PreparedTask& p, TrainedMethod& t, const RunSettings& s) {
+  // An accuracy over no instances would be recorded as 0 with NaN FLOPs.
+  if (p.test.size() == 0) {
+    std::string files;
+    for (const auto& f : p.data.test.files) files += (files.empty() ? "" : ", ") + f;
+    throw Error(p.task->name() + ": the test role (" + (files.empty() ? "no file" : files) +
+                ") holds no examples; nothing to evaluate, so no record is written");
+  }
   Method& method = *t.method;
   const int num_labels = static_cast<int>(p.task->label_names().size());
   std::vector<Batch> batches;

@@ -126,7 +126,8 @@ TrainedMethod train_method(PreparedTask& prepared, const std::string& method_nam
 /// it: trained on first use and kept in `prepared`, then copied per caller.
 BaseModel shared_standard_model(PreparedTask& prepared, const RunSettings& settings);
 
-/// Evaluates every operating point on the test role; writes and returns the record.
+/// Evaluates every operating point on the test role; writes and returns the
+/// record. Throws, writing nothing, when the test role is empty.
 nlohmann::json evaluate_method(PreparedTask& prepared, TrainedMethod& trained, const RunSettings& settings);
 
 /// train_method, then evaluate_method.
@@ -134,15 +135,17 @@ nlohmann::json run_method(PreparedTask& prepared, const std::string& method_name
                           const RunSettings& settings);
 
 /// Saves a trained method as a checkpoint folder (weights, vocabulary, and
-/// run.json with task, method, config and settings) that `load_trained` reads.
+/// run.json with task, method, config and settings) that `load_trained` reads,
+/// then its SHA256SUMS over every file (model/checkpoint_manifest.h).
 void save_trained(const PreparedTask& prepared, TrainedMethod& trained, const RunSettings& settings,
                   const std::string& dir);
 
 /// Reads run.json from a checkpoint folder: the task name and the settings
-/// to prepare it with (its vocabulary is the saved one).
+/// to prepare it with (its vocabulary is the saved one). Like load_trained,
+/// first checks every file against SHA256SUMS and throws naming one that differs.
 std::pair<std::string, RunSettings> checkpoint_run_settings(const std::string& dir, const RunSettings& overrides);
 
-/// Restores the method saved in `dir`.
+/// Restores the method saved in `dir`, after checking its files against SHA256SUMS.
 TrainedMethod load_trained(const std::string& dir);
 
 /// sha256 (first 16 hex digits) of the canonical JSON of `j`.

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 
+#include "report/record_validation.h"
 #include "report/task_table.h"
 #include "run/settings_validation.h"
 #include "train/precision.h"
@@ -14,11 +16,72 @@
 namespace greenbench {
 namespace {
 
-// A run whose record already exists (same config hash and seed) is read
-// back, not redone. The standard model stays in `prepared` for the methods
-// that build on it (quantize, prune, distillation); when its record is
-// reused, its checkpoint is loaded if there is one, else those methods train
-// it again inside their own runs.
+namespace fs = std::filesystem;
+
+std::string utc_stamp() {
+  const std::time_t now = std::time(nullptr);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
+  return text;
+}
+
+// Moves a record or checkpoint that cannot be trusted out of the way, beside
+// itself as <name>.invalid-<UTC time>: kept for a look, but no longer a
+// *.json that report, site build or merge would read, nor a checkpoint
+// folder that a later run would load. Says so on stderr, with the reason.
+void move_aside(const std::string& path, const std::string& what, const std::string& reason) {
+  std::string aside = path + ".invalid-" + utc_stamp();
+  if (fs::exists(aside)) {  // moved aside before within the same second
+    int n = 2;
+    while (fs::exists(aside + "-" + std::to_string(n))) ++n;
+    aside += "-" + std::to_string(n);
+  }
+  fs::rename(path, aside);
+  std::fprintf(stderr, "greenbench: warning: %s %s is not valid (%s); moved aside to %s\n", what.c_str(),
+               path.c_str(), reason.c_str(), aside.c_str());
+}
+
+// Why the record text found at a run's path cannot stand for that run ("" when
+// it can): it must pass the checks of `greenbench validate` and be the record
+// of this very run (task, method, config hash, seed) on this very data. The
+// data version is compared with the data at hand rather than the known
+// versions, so local data may be any version.
+std::string reuse_problem(const std::string& text, const PreparedTask& prepared, const std::string& method,
+                          const std::string& hash, const RunSettings& s, nlohmann::json& record) {
+  ValidationOptions options;
+  options.allow_unknown_data = true;
+  RecordValidation v = validate_record_text(text, options);
+  if (!v.ok()) {
+    std::string why = v.errors.front();
+    if (v.errors.size() > 1) why += " (and " + std::to_string(v.errors.size() - 1) + " more)";
+    return why;
+  }
+  record = std::move(v.record);
+  const std::string task = prepared.task->name();
+  const std::string run_id = task + "-" + method + "-" + hash + "-s" + std::to_string(s.seed);
+  try {
+    if (record.at("run_id") != run_id) return "its run_id is " + record.at("run_id").dump() + ", this run's " + run_id;
+    if (record.at("task").at("name") != task) return "it is a record of task " + record.at("task").at("name").dump();
+    if (record.at("method").at("name") != method) return "it is a record of method " + record.at("method").at("name").dump();
+    if (record.at("method").at("config_hash") != hash)
+      return "its config hash is " + record.at("method").at("config_hash").dump() + ", this run's " + hash;
+    if (record.at("reproducibility").at("seed") != s.seed)
+      return "its seed is " + record.at("reproducibility").at("seed").dump() + ", this run's " + std::to_string(s.seed);
+    const auto& roles = record.at("task").at("roles");
+    if (roles.at("train").at("sha256") != prepared.data.train.sha256) return "it was trained on other training data";
+    if (roles.at("test").at("sha256") != prepared.data.test.sha256) return "it was evaluated on other test data";
+  } catch (const nlohmann::json::exception& e) {
+    return std::string("cannot read it: ") + e.what();
+  }
+  return "";
+}
+
+// A run whose record already exists (same config hash and seed) and checks
+// out is read back, not redone; a record that does not is moved aside and the
+// run redone. The standard model stays in `prepared` for the methods that
+// build on it (quantize, prune, distillation); when its record is reused, its
+// checkpoint is loaded if there is one and it verifies (else it is moved
+// aside), else those methods train it again inside their own runs.
 nlohmann::json run_or_reuse(PreparedTask& prepared, const SuiteMethod& run, const RunSettings& s,
                             const std::string& checkpoint_dir, SuiteRunResult& result) {
   const std::string hash = run_config_hash(prepared, run.method, merged_method_config(run.method, run.config), s);
@@ -26,14 +89,28 @@ nlohmann::json run_or_reuse(PreparedTask& prepared, const SuiteMethod& run, cons
   const std::string checkpoint =
       checkpoint_dir.empty() ? "" : checkpoint_dir + "/" + prepared.task->name() + "/" + run.method + "-" + hash;
   const bool shared_standard = run.method == "standard" && run.config.empty();
-  if (std::filesystem::exists(path)) {
-    std::fprintf(stderr, "%s %s: reusing %s\n", prepared.task->name().c_str(), run.method.c_str(), path.c_str());
-    nlohmann::json record = nlohmann::json::parse(read_file(path));
-    record["path"] = path;
-    if (shared_standard && !checkpoint.empty() && std::filesystem::exists(checkpoint + "/run.json"))
-      prepared.standard = std::make_shared<TrainedMethod>(load_trained(checkpoint));
-    ++result.reused;
-    return record;
+  if (fs::exists(path)) {
+    nlohmann::json record;
+    std::string problem;
+    try {
+      problem = reuse_problem(read_file(path), prepared, run.method, hash, s, record);
+    } catch (const std::exception& e) {
+      problem = e.what();
+    }
+    if (problem.empty()) {
+      std::fprintf(stderr, "%s %s: reusing %s\n", prepared.task->name().c_str(), run.method.c_str(), path.c_str());
+      record["path"] = path;
+      if (shared_standard && !checkpoint.empty() && fs::exists(checkpoint + "/run.json")) {
+        try {
+          prepared.standard = std::make_shared<TrainedMethod>(load_trained(checkpoint));
+        } catch (const std::exception& e) {
+          move_aside(checkpoint, "checkpoint", e.what());
+        }
+      }
+      ++result.reused;
+      return record;
+    }
+    move_aside(path, "record", problem + "; the run is redone");
   }
   auto trained = std::make_shared<TrainedMethod>(train_method(prepared, run.method, run.config, s));
   if (!checkpoint.empty()) save_trained(prepared, *trained, s, checkpoint);

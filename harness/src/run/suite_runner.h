@@ -1,9 +1,12 @@
 // Runs a suite (or a sweep over its search space, or one shard of either):
 // unit by unit, every method of the suite on one prepared task. Each run is
-// keyed by its config hash and seed; a run whose record exists is read back,
-// not redone, and records are written atomically, so a run killed at any
-// point (even by SIGKILL) leaves no half-written record and is redone, alone,
-// on the next invocation.
+// keyed by its config hash and seed; a run whose record exists and validates
+// (as `greenbench validate` checks, and as the record of this very run on this
+// data) is read back, not redone. A record or checkpoint that does not is
+// moved aside as <name>.invalid-<UTC time> with a warning, and the run is
+// redone. Records are written atomically, so a run killed at any point (even
+// by SIGKILL) leaves no half-written record and is redone, alone, on the next
+// invocation.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,0 +1,24 @@
+// The manifest of a checkpoint folder: the sha256 of every file the folder
+// consists of (weights, vocabulary, settings), in sha256sum's format, so a
+// damaged or edited file of any kind is refused on load, not evaluated.
+#pragma once
+
+#include <string>
+
+namespace greenbench {
+
+/// The manifest's name inside a checkpoint folder; `sha256sum -c SHA256SUMS` checks it too.
+inline constexpr const char* kCheckpointManifestFile = "SHA256SUMS";
+
+/// Writes dir/SHA256SUMS (atomically) listing every regular file under `dir`,
+/// sub-folders included, by relative path in byte order; written last, after
+/// every file it lists. Temp files of killed writers (".tmp." in the name) are left out.
+void write_checkpoint_manifest(const std::string& dir);
+
+/// Checks `dir` against its SHA256SUMS. Throws greenbench::Error naming the
+/// file when the manifest is missing or malformed, when a listed file is
+/// missing or its sha256 differs, and when the folder holds a file the
+/// manifest does not list (a loader could read it unchecked).
+void verify_checkpoint_manifest(const std::string& dir);
+
+}  // namespace greenbench
