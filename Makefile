@@ -5,14 +5,17 @@
 #   make site    the leaderboard site of results/runs in results/site (make bench builds it too)
 #   make report  Pareto and expected-validation-performance tables, SVGs in results/report
 #   make microbench  Google Benchmark microbenchmarks, JSON in results/microbench/
+#   make sanitize  the fast tests under ASan + UBSan with library assertions (build-sanitize/)
+#   make fuzz    every parser's libFuzzer target for FUZZ_SECONDS each (docs/reliability.md)
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 # The data folder: $GREENBENCH_DATA, else ../shared/data beside the checkout, else ./data.
 DATA ?= $(or $(GREENBENCH_DATA),$(if $(wildcard ../shared/data),../shared/data,data))
 SUITE ?= quick
+FUZZ_SECONDS ?= 60
 
-.PHONY: setup deps build bench bench-full bench-large test site report microbench clean
+.PHONY: setup deps build bench bench-full bench-large test sanitize fuzz site report microbench clean
 
 setup: deps build
 
@@ -33,6 +36,12 @@ bench-large: bench-full
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+sanitize:
+	JOBS=$(JOBS) bash scripts/sanitize-tests.sh
+
+fuzz:
+	JOBS=$(JOBS) bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 site: build
 	./$(BUILD)/greenbench site build --results results/runs --out results/site

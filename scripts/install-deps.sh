@@ -15,6 +15,7 @@ packages=(
   libvalijson-dev python3-jsonschema  # JSON Schema validation of records (C++; and a second validator in the tests)
   libcpp-httplib-dev      # the ingest server of `greenbench serve`
   nodejs chromium         # the leaderboard site is bundled with npm packages; its test runs headless Chromium
+  clang libclang-rt-14-dev  # the sanitizer build and libFuzzer (make sanitize, make fuzz); the runtimes are only recommended by clang
 )
 
 SUDO=""
