@@ -430,7 +430,7 @@ TEST_CASE("requests during a rebuild make one more rebuild", "[ingest]") {
   CHECK(error == "site build failed");
 }
 
-TEST_CASE("a body whose refusal quotes bytes that are not UTF-8 gets 400 with a JSON answer, not 500", "[ingest]") {
+TEST_CASE("a body whose refusal quotes bytes that are not UTF-8 gets 400 and a JSON answer (not 500)", "[ingest]") {
   // Found by tests/fuzz/fuzz_ingest_body: the parse error quotes the bad
   // bytes, and dumping them into the answer threw.
   ServerFixture f;
