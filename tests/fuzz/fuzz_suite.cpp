@@ -8,10 +8,15 @@
 #include <exception>
 
 #include "fuzz_support.h"
+#include "greenbench/registry.h"
 #include "run/suite.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace greenbench;
+  // Built once, before the first input; named here so the static link keeps
+  // the registry that suite.cpp checks method names against.
+  static MethodRegistry& registry = method_registry();
+  (void)registry;
   const auto path = fuzz::scratch_dir() / "suite.json";
   fuzz::write_input(path, fuzz::as_text(data, size));
   try {

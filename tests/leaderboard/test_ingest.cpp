@@ -446,3 +446,16 @@ TEST_CASE("requests during a rebuild make one more rebuild", "[ingest]") {
   }
   CHECK(error == "site build failed");
 }
+
+TEST_CASE("a body whose refusal quotes bytes that are not UTF-8 gets 400 and a JSON answer (not 500)", "[ingest]") {
+  // Found by tests/fuzz/fuzz_ingest_body: the parse error quotes the bad
+  // bytes, and dumping them into the answer threw.
+  ServerFixture f;
+  IngestServer server(f.options());
+  server.start();
+  const std::string body = "{\"run_id\": 3.\xca\xc6\xcf}";
+  HttpAnswer a = http_request(server.url() + "/api/v1/results", {"Authorization: Bearer " + f.token}, &body);
+  CHECK(a.status == 400);
+  CHECK(json::parse(a.body).at("errors").size() == 1);
+  CHECK(server.stats().invalid == 1);
+}

@@ -49,7 +49,9 @@ class Server : public httplib::Server {
 
 void reply(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump() + "\n", "application/json");
+  // Replace, not throw: a refusal may quote the upload's bytes (a parse error
+  // does), which need not be UTF-8; throwing here answered 500, not 400.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n", "application/json");
 }
 
 // Content-Length as declared; -1 when absent or not a number.
