@@ -144,6 +144,27 @@ TEST_CASE("validation recomputes FLOPs from the compute paths and catches tamper
   CHECK_THAT(v.errors[0], Contains("metrics differ"));
 }
 
+TEST_CASE("a record whose settings trained nothing is refused: 0 epochs, a NaN or negative rate, batch 0", "[report][validate]") {
+  const json good = Records::get().early_exit;
+  REQUIRE(good["reproducibility"]["settings"]["train"].contains("epochs"));
+  const std::vector<std::pair<std::string, json>> bad = {
+      {"/reproducibility/settings/train/epochs", 0},
+      {"/reproducibility/settings/train/epochs", -1},
+      {"/reproducibility/settings/train/learning_rate", -0.001},
+      {"/reproducibility/settings/train/learning_rate", nullptr},  // how a NaN rate is written as JSON
+      {"/reproducibility/settings/train/batch_size", 0},
+      {"/reproducibility/settings/eval_batch_size", 0},
+  };
+  for (const auto& [pointer, value] : bad) {
+    json record = good;
+    record[json::json_pointer(pointer)] = value;
+    const auto v = validate_record_text(text_of(record), lenient());
+    INFO(pointer << " = " << value.dump());
+    REQUIRE_FALSE(v.ok());
+    CHECK_THAT(json(v.errors).dump(), Contains("reproducibility.settings"));
+  }
+}
+
 TEST_CASE("hostile records are refused with a reason and never crash the validator", "[report][validate]") {
   const json good = Records::get().bow;
   auto errors_of = [](const std::string& text, ValidationOptions o = lenient()) { return validate_record_text(text, o).errors; };

@@ -11,6 +11,7 @@
 
 #include "greenbench/model_shape.h"
 #include "measure/flops.h"
+#include "run/settings_validation.h"
 
 namespace greenbench {
 namespace {
@@ -101,6 +102,27 @@ void check_semantics(const Json& r, const ValidationOptions& options, RecordVali
     }
   }
   if (!found_headline) v.errors.push_back("metrics.operating_point '" + headline + "' is not one of the operating points");
+
+  // The settings it ran with, against the ranges the runner enforces: a record
+  // of 0 epochs or a NaN learning rate describes an untrained model.
+  if (r.contains("reproducibility") && r["reproducibility"].is_object() && r["reproducibility"].contains("settings")) {
+    const Json& settings = r["reproducibility"]["settings"];
+    static const std::pair<const char*, const char*> kRecordedSettings[] = {
+        {"/train/epochs", "epochs"},         {"/train/learning_rate", "lr"},
+        {"/train/batch_size", "batch_size"}, {"/train/warmup_fraction", "warmup_fraction"},
+        {"/train/weight_decay", "weight_decay"}, {"/eval_batch_size", "eval_batch_size"},
+        {"/max_len", "max_len"},             {"/num_layers", "layers"},
+        {"/vocab_size", "vocab_size"},       {"/threads", "threads"}};
+    for (const auto& [pointer, key] : kRecordedSettings) {
+      const Json::json_pointer at(pointer);
+      if (!settings.is_object() || !settings.contains(at)) continue;
+      try {
+        checked_setting_value(key, settings.at(at), "reproducibility.settings" + std::string(pointer));
+      } catch (const std::exception& e) {
+        v.errors.push_back(e.what());
+      }
+    }
+  }
 
   const std::string prefix = task + "-" + r["method"]["name"].get<std::string>() + "-" + r["method"]["config_hash"].get<std::string>();
   if (r["run_id"].get<std::string>().rfind(prefix, 0) != 0)
