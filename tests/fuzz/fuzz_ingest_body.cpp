@@ -15,7 +15,7 @@
 
 #include "fuzz_support.h"
 #include "leaderboard/ingest_server.h"
-#include "report/record_validation.h"
+#include "report/upload_verdict.h"
 #include "util/atomic_file.h"
 
 namespace {
@@ -25,17 +25,8 @@ using namespace greenbench;
 constexpr const char* kToken = "fuzz-token";
 
 IngestVerdict serve_verdict(const std::string& body) {
-  static const ValidationOptions options;
-  const RecordValidation v = validate_record_text(body, options);
-  IngestVerdict verdict;
-  verdict.ok = v.ok();
-  verdict.errors = v.errors;
-  if (v.ok()) {
-    verdict.task = v.record["task"]["name"];
-    verdict.run_id = v.record["run_id"];
-    verdict.duplicate_key = v.duplicate_key;
-  }
-  return verdict;
+  static const ValidationOptions options;  // serve's defaults
+  return upload_verdict(body, options);
 }
 
 IngestServer& server() {

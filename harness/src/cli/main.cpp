@@ -22,6 +22,7 @@
 #include "measure/blas_info.h"
 #include "report/site_builder.h"
 #include "report/task_table.h"
+#include "report/upload_verdict.h"
 #include "run/build_info.h"
 #include "run/cluster_jobs.h"
 #include "run/merge_records.h"
@@ -351,18 +352,7 @@ int main(int argc, char** argv) {
       options.allow_unknown_data = serve_allow_unknown_data;
       options.max_bytes = leaderboard.serve_args->max_bytes;
       // Each upload (and each record found at start-up) is checked like `greenbench validate`.
-      auto verdict = [options](const std::string& body) {
-        const RecordValidation v = validate_record_text(body, options);
-        IngestVerdict verdict;
-        verdict.ok = v.ok();
-        verdict.errors = v.errors;
-        if (v.ok()) {
-          verdict.task = v.record["task"]["name"];
-          verdict.run_id = v.record["run_id"];
-          verdict.duplicate_key = v.duplicate_key;
-        }
-        return verdict;
-      };
+      auto verdict = [options](const std::string& body) { return upload_verdict(body, options); };
       const ServeArgs& serve = *leaderboard.serve_args;
       // Its rebuilds replace the site folder whole: refused now, not at the first upload.
       if (leaderboard.serve->parsed()) check_site_folder(serve.site_dir, serve.results_dir);
