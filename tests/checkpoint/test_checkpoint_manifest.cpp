@@ -78,3 +78,16 @@ TEST_CASE("a checkpoint folder that disagrees with its SHA256SUMS is refused nam
     CHECK_THAT(f.refusal(), Contains("a file inside the checkpoint folder, found ../elsewhere"));
   }
 }
+
+TEST_CASE("a checkpoint is written only into a new, empty or earlier checkpoint folder", "[checkpoint][manifest]") {
+  testing::TempDir dir{"manifest-folder"};
+  CHECK_NOTHROW(check_checkpoint_folder(dir / "new"));
+  fs::create_directories(dir / "empty");
+  CHECK_NOTHROW(check_checkpoint_folder(dir / "empty"));
+  SavedFolder earlier;
+  CHECK_NOTHROW(check_checkpoint_folder(earlier.dir.path()));
+  testing::write_file(dir / "home/notes.txt", "keep me");
+  CHECK_THROWS_WITH(check_checkpoint_folder(dir / "home"), Contains("home") && Contains("not empty"));
+  CHECK_THROWS_WITH(check_checkpoint_folder(dir / "home/notes.txt"), Contains("not one"));
+}
+

@@ -110,6 +110,22 @@ TEST_CASE("site build refuses the results folder, a folder above or inside it, a
   CHECK_THROWS_WITH(build_site(results, dir / "a-file", dist), Contains("not a folder"));
 }
 
+TEST_CASE("site build replaces the folder it checked: a link before '..' cannot point it at the records",
+          "[report][outputs][site]") {
+  TempDir dir("outputs-link");
+  const std::string dist = fake_front_end(dir);
+  const std::string results = dir / "results";
+  const auto records = write_results(results);
+  fs::create_directories(dir / "deep/a/site");
+  fs::create_directory_symlink(dir / "deep/a/site", dir / "sitelink");
+  // As text this is <dir>/results; on disk it is <dir>/deep/a/results, which
+  // does not exist, so the guard finds nothing to lose there.
+  const std::string out = dir / "sitelink/../results";
+  build_site(results, out, dist);
+  check_intact(results, records);
+  CHECK(fs::exists(dir / "deep/a/results/index.html"));
+}
+
 TEST_CASE("site build replaces its own earlier site, one from before the marker, and an empty folder",
           "[report][outputs][site]") {
   TempDir dir("outputs");
@@ -222,6 +238,11 @@ TEST_CASE("the record reader takes every reference record and refuses what is no
   CHECK(read > 10);
   CHECK_THAT(record_reader_problem(json::array()), Contains("not an object"));
   CHECK_THAT(record_reader_problem(json::object()), Contains("run_id: missing"));
+  // Threads and seed are read as integers: a huge float there would overflow the cast (UB).
+  json huge = json::parse(read_file(kReference + "/" + kRecords[0]));
+  REQUIRE(record_reader_problem(huge).empty());
+  huge["reproducibility"]["threads"] = 1e300;
+  CHECK_THAT(record_reader_problem(huge), Contains("reproducibility.threads"));
   TempDir dir("outputs");
   write_file(dir / "deep.json", std::string(100000, '[') + std::string(100000, ']'));
   CHECK_THAT(read_record_file(dir / "deep.json").problem, Contains("nested deeper"));
@@ -243,13 +264,13 @@ TEST_CASE("the temp files of dead writers on this machine are removed by the nex
 
   write_file_atomic(here + "/new.json", "{}");
   CHECK_FALSE(fs::exists(ours_dead));
-  CHECK_FALSE(fs::exists(legacy_dead));
+  CHECK(fs::exists(legacy_dead));  // names no machine: may be a live writer's on another one
   CHECK(fs::exists(other_host));  // another machine's writer may still run (a shared results folder)
   CHECK(fs::exists(ours_alive));  // its writer runs
   CHECK(read_file(here + "/new.json") == "{}");
   CHECK_FALSE(is_dead_writers_scratch("a.json", "tmp"));
   CHECK_FALSE(is_dead_writers_scratch("a.json.tmp.", "tmp"));
-  CHECK(is_dead_writers_scratch(fs::path(legacy_dead).filename().string(), "tmp"));
+  CHECK_FALSE(is_dead_writers_scratch(fs::path(legacy_dead).filename().string(), "tmp"));
 }
 
 TEST_CASE("the staging folders of killed site builds are removed by the next build, never one holding a record",

@@ -107,6 +107,13 @@ TEST_CASE("a bad suite is refused naming the file and what was expected", "[suit
   j["method"] = json::array();
   CHECK_THAT(parse_error(j), Contains("unknown key \"method\""));
   CHECK_THROWS_WITH(load_suite("no-such-suite"), Contains("smoke"));
+  // A grid of 10^6 combinations (six keys of ten values: a few hundred bytes
+  // of JSON) is refused before it is expanded.
+  j = minimal_suite();
+  json values = json::array();
+  for (int v = 1; v <= 10; ++v) values.push_back(v);
+  for (const char* key : {"a", "b", "c", "d", "e", "layers"}) j["methods"][1]["grid"][key] = values;
+  CHECK_THAT(parse_error(j), Contains("more than 10000"));
 }
 
 TEST_CASE("every built-in suite parses, and quick runs every built-in method", "[suite]") {

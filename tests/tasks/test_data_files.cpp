@@ -74,7 +74,8 @@ class FifoUnblocker {
 TEST_CASE("a folder given as a data file is refused naming it, for every task", "[tasks][data-files]") {
   TempDir dir;
   CHECK_THAT(error_of([&] { read_whole_file(dir.path()); }), Contains(dir.path()) && Contains("found a folder"));
-  for (const auto& [task_name, file] : kTrainFiles) {
+  for (const auto& [name, file] : kTrainFiles) {
+    const std::string task_name = name;  // lambdas below may not capture a structured binding before C++20
     INFO(task_name);
     const std::string folder = dir / task_name, path = folder + "/" + file;
     fs::create_directories(path);
@@ -85,7 +86,8 @@ TEST_CASE("a folder given as a data file is refused naming it, for every task", 
 
 TEST_CASE("a FIFO given as a data file is refused without waiting for a writer", "[tasks][data-files]") {
   TempDir dir;
-  for (const auto& [task_name, file] : kTrainFiles) {
+  for (const auto& [name, file] : kTrainFiles) {
+    const std::string task_name = name;  // lambdas below may not capture a structured binding before C++20
     INFO(task_name);
     const std::string folder = dir / task_name, path = folder + "/" + file;
     fs::create_directories(folder);
@@ -98,7 +100,8 @@ TEST_CASE("a FIFO given as a data file is refused without waiting for a writer",
 
 TEST_CASE("an empty data file is an error naming it, for every task", "[tasks][data-files]") {
   TempDir dir;
-  for (const auto& [task_name, file] : kTrainFiles) {
+  for (const auto& [name, file] : kTrainFiles) {
+    const std::string task_name = name;  // lambdas below may not capture a structured binding before C++20
     INFO(task_name);
     const std::string folder = dir / task_name, path = folder + "/" + file;
     write_file(path, "");
@@ -115,7 +118,8 @@ TEST_CASE("a file with a header alone or no labelled pair is an error naming it"
       {"imdb", "dev.csv", "text,label,rating,source_file\n", "holds no examples"},
       {"snli", "dev.jsonl", unlabelled_pair + unlabelled_pair, "every one of its 2 pairs has gold_label \"-\""},
       {"mnli", "dev_matched.jsonl", unlabelled_pair, "every one of its 1 pairs has gold_label \"-\""}};
-  for (const auto& [task_name, file, content, reason] : cases) {
+  for (const auto& [name, file, content, reason] : cases) {
+    const std::string task_name = name;  // lambdas below may not capture a structured binding before C++20
     INFO(task_name);
     const std::string folder = dir / task_name, path = folder + "/" + file;
     write_file(path, content);

@@ -20,6 +20,7 @@
 #include "greenbench/registry.h"
 #include "greenbench/task.h"
 #include "measure/blas_info.h"
+#include "model/checkpoint_manifest.h"
 #include "report/site_builder.h"
 #include "report/task_table.h"
 #include "report/upload_verdict.h"
@@ -407,6 +408,7 @@ int main(int argc, char** argv) {
       const nlohmann::json config = nlohmann::json::parse(train_config);
       validate_method_config(train_method_name, config, "--config");
       finish_settings(train_settings, data_flag);
+      check_checkpoint_folder(train_out);  // before minutes of training, not after
       PreparedTask prepared = prepare_task(train_task, train_settings);
       TrainedMethod trained = train_method(prepared, train_method_name, config, train_settings);
       save_trained(prepared, trained, train_settings, train_out);

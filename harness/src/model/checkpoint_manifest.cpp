@@ -83,4 +83,15 @@ void verify_checkpoint_manifest(const std::string& dir) {
   }
 }
 
+void check_checkpoint_folder(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return;
+  if (!fs::is_directory(dir, ec)) throw Error(dir + ": a checkpoint goes into a folder, and this is not one");
+  if (fs::directory_iterator(dir, ec) == fs::directory_iterator() && !ec) return;  // empty
+  const fs::path d(dir);
+  if (fs::exists(d / kCheckpointManifestFile, ec) || fs::exists(d / "run.json", ec)) return;
+  throw Error("refusing to write a checkpoint into " + dir +
+              ": it is not empty and holds no earlier checkpoint (SHA256SUMS or run.json); give a new or empty folder");
+}
+
 }  // namespace greenbench

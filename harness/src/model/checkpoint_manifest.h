@@ -21,4 +21,11 @@ void write_checkpoint_manifest(const std::string& dir);
 /// manifest does not list (a loader could read it unchecked).
 void verify_checkpoint_manifest(const std::string& dir);
 
+/// Throws greenbench::Error naming `dir` unless a checkpoint may be written
+/// there: missing, empty, or an earlier checkpoint (it holds SHA256SUMS or
+/// run.json). The manifest hashes every file below the folder, so a stranger's
+/// folder (`--out .`, a home folder) would be read whole and then refused on
+/// load at its next unrelated change.
+void check_checkpoint_folder(const std::string& dir);
+
 }  // namespace greenbench

@@ -11,12 +11,13 @@ namespace {
 
 using Json = nlohmann::json;
 
-enum class Want { string, number, boolean, object, nonempty_array, number_or_null, object_or_null, suite };
+enum class Want { string, number, integer, boolean, object, nonempty_array, number_or_null, object_or_null, suite };
 
 const char* describe(Want w) {
   switch (w) {
     case Want::string: return "a string";
     case Want::number: return "a number";
+    case Want::integer: return "an integer";
     case Want::boolean: return "true or false";
     case Want::object: return "an object";
     case Want::nonempty_array: return "a non-empty array";
@@ -31,6 +32,7 @@ bool fits(const Json& v, Want w) {
   switch (w) {
     case Want::string: return v.is_string();
     case Want::number: return v.is_number();
+    case Want::integer: return v.is_number_integer();  // read as int: a float there would overflow the cast
     case Want::boolean: return v.is_boolean();
     case Want::object: return v.is_object();
     case Want::nonempty_array: return v.is_array() && !v.empty();
@@ -85,8 +87,8 @@ const Field kFields[] = {
     {"suite", Want::suite, false},
     {"suite.name", Want::string, false},
     {"reproducibility", Want::object, false},
-    {"reproducibility.seed", Want::number, false},
-    {"reproducibility.threads", Want::number, false},
+    {"reproducibility.seed", Want::integer, false},
+    {"reproducibility.threads", Want::integer, false},
     {"reproducibility.settings", Want::object, false},
     {"reproducibility.settings.train", Want::object, false},
     {"reproducibility.settings.roles", Want::object, false},

@@ -9,14 +9,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path resolved(const std::string& path) {
-  std::error_code ec;
-  fs::path p = fs::weakly_canonical(fs::absolute(path), ec);
-  if (ec) p = fs::absolute(path);
-  p = p.lexically_normal();
-  if (p.filename().empty() && p.has_parent_path() && p != p.root_path()) p = p.parent_path();  // "dir/" -> "dir"
-  return p;
-}
 
 // True when `inner` is `outer` or lies below it.
 bool within(const fs::path& inner, const fs::path& outer) {
@@ -40,13 +32,22 @@ std::string first_json_file(const fs::path& dir) {
 
 }  // namespace
 
+fs::path resolved_folder(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path), ec);
+  if (ec) p = fs::absolute(path);
+  p = p.lexically_normal();
+  if (p.filename().empty() && p.has_parent_path() && p != p.root_path()) p = p.parent_path();  // "dir/" -> "dir"
+  return p;
+}
+
 void check_replaceable_folder(const std::string& target, const std::vector<std::string>& results_dirs,
                               const ReplaceableFolder& kind) {
-  const fs::path out = resolved(target);
+  const fs::path out = resolved_folder(target);
   const std::string refused = "refusing to replace " + kind.what + " " + target + ": ";
   for (const auto& results : results_dirs) {
     if (results.empty()) continue;
-    const fs::path in = resolved(results);
+    const fs::path in = resolved_folder(results);
     if (in == out) throw Error(refused + "it is the results folder it reads; choose another folder for the output");
     if (within(in, out))
       throw Error(refused + "it holds the results folder " + results + ", whose records would be deleted with it; " +

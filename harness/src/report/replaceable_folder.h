@@ -19,6 +19,12 @@ struct ReplaceableFolder {
   std::function<bool(const std::filesystem::path&)> from_before_the_marker;
 };
 
+/// `path` as the guard compares it: absolute, symbolic links resolved, then
+/// "..", "." and a trailing "/" removed. A command that replaces a folder must
+/// replace this path, the one checked: a link before ".." (`link/../x`) names
+/// another folder as text than on disk.
+std::filesystem::path resolved_folder(const std::string& path);
+
 /// Throws greenbench::Error naming `target`, the reason and what to do,
 /// unless `target` may be deleted and written anew: it is missing or an
 /// empty folder, or a folder with `kind.marker` (or that kind.from_before_the_marker

@@ -118,8 +118,8 @@ SiteBuild build_site(const std::string& results_dir, const std::string& out_dir,
   }();
 
   // Built beside the target, then swapped in by rename.
-  fs::path target = fs::absolute(out_dir).lexically_normal();
-  if (target.filename().empty()) target = target.parent_path();  // "site/" -> "site"
+  // The very path the guard checked, links resolved (not the text of out_dir).
+  const fs::path target = resolved_folder(out_dir);
   fs::create_directories(target.parent_path());
   remove_dead_builds_beside(target, results_dir);
   const fs::path staging = writer_scratch_name(target.string(), "building");

@@ -358,6 +358,7 @@ nlohmann::json run_method(PreparedTask& p, const std::string& method_name, const
 }
 
 void save_trained(const PreparedTask& p, TrainedMethod& t, const RunSettings& s, const std::string& dir) {
+  check_checkpoint_folder(dir);
   const std::string weights_sha = t.method->save(dir);
   t.training["checkpoint_sha256"] = weights_sha;
   p.tokenizer->vocab().save(dir + "/vocab.txt");

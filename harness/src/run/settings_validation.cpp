@@ -211,7 +211,8 @@ void check_train_object(const Json& train, const std::string& where) {
   if (!train.is_object()) throw SettingsError(where + ": \"train\" must be an object of training settings, got " + train.dump());
   std::string known;
   for (const auto& k : train_keys()) known += (known.empty() ? "" : ", ") + k.key;
-  for (const auto& [key, value] : train.items()) {
+  for (const auto& [name, value] : train.items()) {
+    const std::string& key = name;  // a lambda may not capture a structured binding before C++20 (clang refuses)
     const auto it = std::find_if(train_keys().begin(), train_keys().end(), [&](const TrainKey& k) { return k.key == key; });
     if (it == train_keys().end()) throw SettingsError(where + ": unknown key \"train." + key + "\" (known: " + known + ")");
     if (it->range) check_json(value, *it->range, "train." + key, it->meaning, where);

@@ -107,12 +107,23 @@ std::vector<SuiteMethod> parse_methods(const Json& list, const std::string& wher
     method_registry().get(name.get<std::string>());  // throws with the known names
     Json config = m.value("config", Json::object());
     if (!config.is_object()) throw Error(at + ": \"config\" must be an object");
-    // A grid expands into one entry per combination, first key outermost.
+    // Unknown keys and out-of-range values are refused now, not at the first run.
+    validate_method_config(name.get<std::string>(), config, at + ".config");
+    // A grid expands into one entry per combination, first key outermost;
+    // the suite's total is checked first, so a hostile grid cannot exhaust memory.
     std::vector<Json> configs = {config};
     const Json grid = m.value("grid", Json::object());
     if (!grid.is_object()) throw Error(at + ": \"grid\" must be an object such as {\"layers\": [1, 2]}");
+    constexpr size_t kMaxGridCombinations = 10000;
+    size_t combinations = 1;
     for (const auto& [key, values] : grid.items()) {
       if (!values.is_array() || values.empty()) throw Error(at + ": grid \"" + key + "\" must be a non-empty list");
+      combinations *= values.size();
+      if (out.size() + combinations > kMaxGridCombinations)
+        throw Error(at + ": the suite's grids make more than " + std::to_string(kMaxGridCombinations) +
+                    " method entries; split it into several suites");
+    }
+    for (const auto& [key, values] : grid.items()) {
       std::vector<Json> expanded;
       for (const auto& c : configs) {
         for (const auto& v : values) {
@@ -123,8 +134,6 @@ std::vector<SuiteMethod> parse_methods(const Json& list, const std::string& wher
       }
       configs = expanded;
     }
-    // Unknown keys and out-of-range values are refused now, not at the first run.
-    validate_method_config(name.get<std::string>(), config, at + ".config");
     for (auto& c : configs) {
       if (!grid.empty()) validate_method_config(name.get<std::string>(), c, at + ".grid");
       out.push_back({name.get<std::string>(), c});

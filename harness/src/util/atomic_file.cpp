@@ -64,7 +64,8 @@ bool is_dead_writers_scratch(const std::string& name, const std::string& kind) {
   const size_t at = name.rfind(infix);
   if (at == std::string::npos || at == 0) return false;
   const std::string rest = name.substr(at + infix.size());
-  if (all_digits(rest)) return process_is_gone(std::stol(rest));  // before host names were part of it
+  // The older "<kind>.<pid>" names say no machine, so they may belong to a
+  // live writer elsewhere on a shared folder: left alone (no reader takes them).
   const size_t dot = rest.rfind('.');
   if (dot == std::string::npos || rest.substr(0, dot) != this_host() || !all_digits(rest.substr(dot + 1))) return false;
   return process_is_gone(std::stol(rest.substr(dot + 1)));

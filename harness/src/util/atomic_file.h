@@ -24,9 +24,12 @@ std::string read_file(const std::string& path);
 std::string writer_scratch_name(const std::string& path, const std::string& kind);
 
 /// True when file name `name` is a scratch name of kind `kind` (see
-/// writer_scratch_name; also the older "<name>.<kind>.<pid>") of a process
-/// on this machine that is no longer running. Scratch names of other
-/// machines (a results folder on a shared file system) are never dead here.
+/// writer_scratch_name) of a process on this machine that is no longer
+/// running. Names of other machines (a results folder on a shared file
+/// system) and the older "<name>.<kind>.<pid>", which names no machine, are
+/// never dead here. (Two containers sharing a host name but not a process
+/// namespace would take each other's writers for dead: give them distinct
+/// host names.)
 bool is_dead_writers_scratch(const std::string& name, const std::string& kind);
 
 /// Removes the *.tmp.* files of dead writers directly in `dir` (not below);
