@@ -41,6 +41,18 @@ struct SettingRow {
   std::function<long double(const RunSettings&)> read;
 };
 
+/// Building blocks shared by the settings ranges and the method-config check.
+namespace settings_detail {
+// Far above any preset (BERT-large has 24) or batch that fits in memory.
+inline constexpr long double kMaxLayers = 1024, kMaxBatch = 1 << 20, kMaxEpochs = 10000;
+inline constexpr long double kUint64Max = 18446744073709551615.0L;
+AllowedRange integers(long double low, long double high);
+AllowedRange numbers(long double low, long double high, bool low_open = false, bool high_open = false);
+/// Checks `v` against `range`; `name` is what the message calls it.
+void check_json(const nlohmann::json& v, const AllowedRange& range, const std::string& name,
+                const std::string& meaning, const std::string& where);
+}  // namespace settings_detail
+
 /// Every numeric setting, one row each.
 const std::vector<SettingRow>& setting_rows();
 
