@@ -20,6 +20,7 @@
 #include "greenbench/registry.h"
 #include "measure/flops.h"
 #include "model/bert.h"
+#include "record/run_record.h"
 #include "run/runner.h"
 #include "util/error.h"
 #include "util/progress.h"
@@ -95,6 +96,19 @@ void check_efficiency_fields(const json& record, size_t test_size) {
   CHECK(train_time.at("cpu_seconds").get<double>() > 0);
   CHECK(record.at("training").at("calibration_meters").at("time").at("wall_seconds").get<double>() > 0);
   CHECK(record["training"].at("calibration").is_array());
+  // Every meter is recorded under its name: its status in efficiency.meters,
+  // its reading in each training phase and (but for the clock, which is the
+  // point's own wall and CPU seconds) at every operating point.
+  for (const auto& [meter, status] : eff.at("meters").items()) {
+    INFO("meter " << meter);
+    CHECK(record["training"]["meters"].contains(meter));
+    CHECK(record["training"]["calibration_meters"].contains(meter));
+    for (const auto& point : record.at("operating_points")) CHECK(point.contains(meter) == (meter != "time"));
+  }
+  // The record reads into its typed form and writes back unchanged.
+  json on_disk = record;
+  on_disk.erase("path");
+  CHECK(RunRecord::from_json(on_disk).to_json() == on_disk);
 }
 
 // The fields every record must have, and its file on disk.

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "fuzz_support.h"
-#include "report/record_validation.h"
+#include "record/record_validation.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace greenbench;

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/leaderboard_data.h"
-#include "report/record_reader.h"
+#include "record/record_reader.h"
 #include "report/site_builder.h"
 #include "run/merge_records.h"
 #include "support/temp_dir.h"

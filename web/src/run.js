@@ -81,6 +81,14 @@ function facts(rec) {
       if (en) add(`Energy, ${phase}`, energyNodes(en));
     }
   } else if (isNum(rec.energy_j)) add('Energy', `${fmtSig(rec.energy_j, 3)} J`);
+  // Every meter by its name (efficiency.meters), so a new meter shows here too;
+  // why one could not measure is in the record below.
+  const meters = get(eff, 'meters');
+  if (meters && typeof meters === 'object') {
+    const parts = Object.entries(meters).filter(([, m]) => m && typeof m === 'object')
+      .map(([name, m]) => (m.available === true ? `${name} (${text(m.source) || 'available'})` : `${name}: not available`));
+    add('Meters', parts.join('; '));
+  }
   const fp = get(eff, 'footprint.inference');
   if (fp && isNum(fp.kg_co2e)) add('Footprint, inference', `${fmtSig(fp.kg_co2e * 1e3, 3)} g CO\u2082e`, fp.basis ? ` (${fp.basis})` : '');
 

@@ -1,11 +1,11 @@
-// `greenbench validate FILES`: every record checked (report/record_validation.h),
+// `greenbench validate FILES`: every record checked (record/record_validation.h),
 // duplicates across the files named, one line per file and a summary.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "report/record_validation.h"
+#include "record/record_validation.h"
 
 namespace greenbench {
 

@@ -6,9 +6,9 @@
 #include <limits>
 #include <map>
 
+#include "record/record_reader.h"
 #include "report/expected_validation.h"
 #include "report/pareto.h"
-#include "report/record_reader.h"
 
 namespace greenbench {
 namespace {
@@ -26,29 +26,21 @@ std::pair<double, std::string> joules_of(const Json& e) {
   return {kNotMeasured, ""};
 }
 
-// A field the reader check lets be absent: null when it (or its parent) is.
-const Json& optional(const Json& j, const char* key) {
-  static const Json absent;
-  if (!j.is_object()) return absent;
-  const auto it = j.find(key);
-  return it == j.end() ? absent : *it;
-}
-
 Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
 
-std::string hardware_of(const Json& r) {
-  const Json& h = r.value("hardware", Json::object());
-  const int threads = r.value("reproducibility", Json::object()).value("threads", 0);
-  return h.value("cpu", std::string("unknown CPU")) + ", " + std::to_string(threads) + (threads == 1 ? " thread" : " threads");
+std::string hardware_of(const RunRecord& r) {
+  const int threads = r.threads().value_or(0);
+  return r.hardware_cpu().value_or("unknown CPU") + ", " + std::to_string(threads) + (threads == 1 ? " thread" : " threads");
 }
 
 // Training time (hours) or energy (kWh) of a run, for the EVP budget axis;
 // `estimated` is set when the energy is the labelled estimate, not measured.
-double trial_cost(const Json& r, const std::string& budget, bool& estimated) {
-  const Json& eff = r.value("efficiency", Json::object());
-  if (budget == "hours") return eff.value("train_and_calibrate_seconds", 0.0) / 3600.0;
+double trial_cost(const RunRecord& r, const std::string& budget, bool& estimated) {
+  const auto& eff = r.efficiency;
+  if (budget == "hours") return (eff ? eff->train_and_calibrate_seconds.value_or(0.0) : 0.0) / 3600.0;
   if (budget == "kwh") {
-    const auto [joules, kind] = joules_of(eff.value("energy", Json::object()).value("training", Json()));
+    const Json training = eff && eff->energy ? eff->energy->training.value_or(Json()) : Json();
+    const auto [joules, kind] = joules_of(training);
     if (kind == "estimate") estimated = true;
     return std::isfinite(joules) ? joules / 3.6e6 : 0.0;
   }
@@ -57,7 +49,7 @@ double trial_cost(const Json& r, const std::string& budget, bool& estimated) {
 
 }  // namespace
 
-std::vector<Json> read_records(const std::string& dir, std::vector<std::string>* skipped) {
+std::vector<RunRecord> read_records(const std::string& dir, std::vector<std::string>* skipped) {
   namespace fs = std::filesystem;
   std::vector<std::string> files;
   if (fs::is_directory(dir)) {
@@ -66,55 +58,50 @@ std::vector<Json> read_records(const std::string& dir, std::vector<std::string>*
     }
   }
   std::sort(files.begin(), files.end());
-  std::vector<Json> records;
+  std::vector<RunRecord> records;
   for (const auto& f : files) {
     RecordFile read = read_record_file(f);
     if (!read.ok()) {
       if (skipped) skipped->push_back(f + ": " + read.problem);
       continue;
     }
-    read.record["path"] = f;
-    records.push_back(std::move(read.record));
+    records.push_back(std::move(read.run));
   }
   return records;
 }
 
-Json leaderboard_data(const std::vector<Json>& records, const LeaderboardOptions& options) {
-  std::map<std::string, std::vector<const Json*>> by_task;
-  for (const auto& r : records) by_task[r.at("task").at("name").get<std::string>()].push_back(&r);
+Json leaderboard_data(const std::vector<RunRecord>& records, const LeaderboardOptions& options) {
+  std::map<std::string, std::vector<const RunRecord*>> by_task;
+  for (const auto& r : records) by_task[r.task.name].push_back(&r);
 
   Json tasks = Json::array();
   for (const auto& [task, runs] : by_task) {
     Json rows = Json::array();
     std::vector<double> accuracy, flops, latency, energy;
-    for (const Json* r : runs) {
-      const Json& examples = optional(optional(optional(r->at("task"), "roles"), "test"), "examples");
-      const double instances = std::max(1.0, examples.is_number() ? examples.get<double>() : 1.0);
-      const std::string headline = r->at("metrics").at("operating_point");
-      for (const auto& p : r->at("operating_points")) {
-        const Json& l = optional(p, "latency_batch1");
-        const double ms = l.is_object() && l.contains("p50_seconds") ? 1000 * l.at("p50_seconds").get<double>() : kNotMeasured;
-        auto [joules, kind] = joules_of(optional(p, "energy"));
+    for (const RunRecord* r : runs) {
+      const double instances = std::max(1.0, r->test_examples().value_or(1.0));
+      for (const auto& p : r->operating_points) {
+        const std::optional<double> p50 = p.latency_p50_seconds();
+        const double ms = p50 ? 1000 * *p50 : kNotMeasured;
+        auto [joules, kind] = joules_of(p.reading("energy"));
         joules /= instances;  // the reading covers the whole test role
-        const std::string run_id = r->at("run_id");
-        const Json& suite = optional(*r, "suite");
-        rows.push_back({{"run_id", run_id},
-                        {"method", r->at("method").at("name")},
-                        {"family", r->at("method").value("family", "")},
-                        {"point", p.at("name")},
-                        {"headline", p.at("name") == headline},
-                        {"accuracy", p.at("accuracy")},
-                        {"macro_f1", optional(p, "macro_f1")},
-                        {"flops", p.at("flops_per_instance")},
+        rows.push_back({{"run_id", r->run_id},
+                        {"method", r->method.name},
+                        {"family", r->method.family.value_or("")},
+                        {"point", p.name},
+                        {"headline", p.name == r->metrics.operating_point},
+                        {"accuracy", p.accuracy},
+                        {"macro_f1", p.macro_f1 ? Json(*p.macro_f1) : Json(nullptr)},
+                        {"flops", p.flops_per_instance},
                         {"latency_ms", number_or_null(ms)},
                         {"energy_j", number_or_null(joules)},
                         {"energy_kind", kind.empty() ? Json(nullptr) : Json(kind)},
                         {"hardware", hardware_of(*r)},
-                        {"suite", suite.is_object() ? suite.value("name", Json("")) : suite},
-                        {"seed", r->value("reproducibility", Json::object()).value("seed", 0)},
-                        {"record", "runs/" + run_id + ".js"}});
-        accuracy.push_back(p.at("accuracy").get<double>());
-        flops.push_back(p.at("flops_per_instance").get<double>());
+                        {"suite", r->suite_name()},
+                        {"seed", r->seed().value_or(0)},
+                        {"record", "runs/" + r->run_id + ".js"}});
+        accuracy.push_back(p.accuracy);
+        flops.push_back(p.flops_per_instance);
         latency.push_back(ms);
         energy.push_back(joules);
       }
@@ -128,10 +115,9 @@ Json leaderboard_data(const std::vector<Json>& records, const LeaderboardOptions
     }
 
     // EVP: the sweep trials of each method (records with a suite trial), headline accuracy.
-    std::map<std::string, std::vector<const Json*>> trials;
-    for (const Json* r : runs) {
-      const Json& suite = optional(*r, "suite");
-      if (suite.is_object() && suite.contains("trial")) trials[r->at("method").at("name")].push_back(r);
+    std::map<std::string, std::vector<const RunRecord*>> trials;
+    for (const RunRecord* r : runs) {
+      if (r->is_sweep_trial()) trials[r->method.name].push_back(r);
     }
     Json evp = Json::array();
     for (const auto& [method, list] : trials) {
@@ -139,8 +125,8 @@ Json leaderboard_data(const std::vector<Json>& records, const LeaderboardOptions
       std::vector<double> values;
       double cost = 0;
       bool estimated = false;
-      for (const Json* r : list) {
-        values.push_back(r->at("metrics").at("accuracy").get<double>());
+      for (const RunRecord* r : list) {
+        values.push_back(r->metrics.accuracy);
         cost += trial_cost(*r, options.evp_budget, estimated);
       }
       const ExpectedMaxCurve c = options.evp_without_replacement ? expected_max_without_replacement(values)
@@ -158,7 +144,7 @@ Json leaderboard_data(const std::vector<Json>& records, const LeaderboardOptions
                      {"upper", c.upper}});
     }
     tasks.push_back({{"name", task},
-                     {"display_name", runs.front()->at("task").value("display_name", task)},
+                     {"display_name", runs.front()->task.display_name.value_or(task)},
                      {"rows", rows},
                      {"evp", evp}});
   }

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "record/run_record.h"
+
 namespace greenbench {
 
 struct LeaderboardOptions {
@@ -20,12 +22,11 @@ struct LeaderboardOptions {
 
 /// The leaderboard ("schema": "greenbench-leaderboard/1"): {"tasks": [{"name",
 /// "display_name", "rows": [...], "evp": [...]}]}, tasks and rows in a stable order.
-/// `records` as read_records gives them: record_reader_problem() is "" for each.
-nlohmann::json leaderboard_data(const std::vector<nlohmann::json>& records, const LeaderboardOptions& options = {});
+nlohmann::json leaderboard_data(const std::vector<RunRecord>& records, const LeaderboardOptions& options = {});
 
 /// Every *.json under `dir` (recursively) that read_record_file accepts
-/// (record_reader.h), each with "path" added, sorted by path; `skipped` gets
+/// (record_reader.h), each with its path, sorted by path; `skipped` gets
 /// "path: why" for the rest.
-std::vector<nlohmann::json> read_records(const std::string& dir, std::vector<std::string>* skipped = nullptr);
+std::vector<RunRecord> read_records(const std::string& dir, std::vector<std::string>* skipped = nullptr);
 
 }  // namespace greenbench

@@ -65,31 +65,33 @@ std::string as_script(const std::string& name, const nlohmann::json& value) {
   return "window." + name + " = " + value.dump(-1, ' ', true) + ";\n";
 }
 
-std::string reproduce_command(const nlohmann::json& r) {
-  const nlohmann::json& s = r.value("reproducibility", nlohmann::json::object()).value("settings", nlohmann::json::object());
-  const nlohmann::json& train = s.value("train", nlohmann::json::object());
-  const nlohmann::json& roles = s.value("roles", nlohmann::json::object());
-  std::string cmd = "greenbench run " + shell_quoted(r.at("task").at("name").get<std::string>()) + " " +
-                    shell_quoted(r.at("method").at("name").get<std::string>()) + " --config " +
-                    shell_quoted(r.at("method").value("config", nlohmann::json::object()).dump());
-  auto flag = [&](const char* name, const nlohmann::json& v) {
+std::string reproduce_command(const RunRecord& r) {
+  using nlohmann::json;
+  const json s = r.reproducibility && r.reproducibility->settings && r.reproducibility->settings->is_object()
+                     ? *r.reproducibility->settings
+                     : json::object();
+  const json& train = s.value("train", json::object());
+  const json& roles = s.value("roles", json::object());
+  std::string cmd = "greenbench run " + shell_quoted(r.task.name) + " " + shell_quoted(r.method.name) + " --config " +
+                    shell_quoted(r.method.config.value_or(json::object()).dump());
+  auto flag = [&](const char* name, const json& v) {
     if (!v.is_null()) cmd += std::string(" --") + name + " " + shell_quoted(v.is_string() ? v.get<std::string>() : v.dump());
   };
-  flag("size", s.value("model_size", nlohmann::json()));
-  flag("layers", s.value("num_layers", nlohmann::json()));
-  flag("pooling", s.value("pooling", nlohmann::json()));
-  flag("max-len", s.value("max_len", nlohmann::json()));
-  flag("vocab-size", s.value("vocab_size", nlohmann::json()));
-  flag("epochs", train.value("epochs", nlohmann::json()));
-  flag("batch-size", train.value("batch_size", nlohmann::json()));
-  flag("lr", train.value("learning_rate", nlohmann::json()));
-  flag("precision", train.value("precision", nlohmann::json()));
-  flag("max-train", roles.value("max_train", nlohmann::json()));
-  flag("max-calibration", roles.value("max_calibration", nlohmann::json()));
-  flag("max-test", roles.value("max_test", nlohmann::json()));
-  flag("eval-batch-size", s.value("eval_batch_size", nlohmann::json()));
-  flag("threads", s.value("threads", nlohmann::json()));
-  flag("seed", s.value("seed", nlohmann::json()));
+  flag("size", s.value("model_size", json()));
+  flag("layers", s.value("num_layers", json()));
+  flag("pooling", s.value("pooling", json()));
+  flag("max-len", s.value("max_len", json()));
+  flag("vocab-size", s.value("vocab_size", json()));
+  flag("epochs", train.value("epochs", json()));
+  flag("batch-size", train.value("batch_size", json()));
+  flag("lr", train.value("learning_rate", json()));
+  flag("precision", train.value("precision", json()));
+  flag("max-train", roles.value("max_train", json()));
+  flag("max-calibration", roles.value("max_calibration", json()));
+  flag("max-test", roles.value("max_test", json()));
+  flag("eval-batch-size", s.value("eval_batch_size", json()));
+  flag("threads", s.value("threads", json()));
+  flag("seed", s.value("seed", json()));
   return cmd + " --data DATA";
 }
 
@@ -105,7 +107,7 @@ SiteBuild build_site(const std::string& results_dir, const std::string& out_dir,
                 " (--results): no records to build a site of");
   check_site_folder(out_dir, results_dir);
   SiteBuild result;
-  const std::vector<nlohmann::json> records = read_records(results_dir, &result.skipped);
+  const std::vector<RunRecord> records = read_records(results_dir, &result.skipped);
   const nlohmann::json data = [&] {
     nlohmann::json d = leaderboard_data(records, options);
     d["generated"] = [] {
@@ -133,13 +135,12 @@ SiteBuild build_site(const std::string& results_dir, const std::string& out_dir,
   write_file_atomic((staging / "data/leaderboard.js").string(), as_script("GREENBENCH", data));
   static const std::regex plain_id("[A-Za-z0-9_.-]+");
   for (const auto& r : records) {
-    const std::string id = r.at("run_id").get<std::string>();
+    const std::string& id = r.run_id;
     if (!std::regex_match(id, plain_id) || id[0] == '.') {
-      result.skipped.push_back(r.value("path", std::string("?")) + ": run id is not a plain file name");
+      result.skipped.push_back(r.path + ": run id is not a plain file name");
       continue;
     }
-    nlohmann::json shown = r;
-    shown.erase("path");
+    nlohmann::json shown = r.to_json();
     shown["reproduce"] = reproduce_command(r);
     write_file_atomic((staging / "runs" / (id + ".js")).string(), as_script("GREENBENCH_RUN", shown));
     ++result.records;

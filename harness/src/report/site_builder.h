@@ -38,7 +38,7 @@ SiteBuild build_site(const std::string& results_dir, const std::string& out_dir,
                      const LeaderboardOptions& options = {});
 
 /// A shell command that reruns this record's run with its settings.
-std::string reproduce_command(const nlohmann::json& record);
+std::string reproduce_command(const RunRecord& record);
 
 /// `value` as a JavaScript statement `window.<name> = <json>;` (ASCII-only JSON).
 std::string as_script(const std::string& name, const nlohmann::json& value);

@@ -5,43 +5,29 @@
 #include <sstream>
 
 namespace greenbench {
-namespace {
 
-using Json = nlohmann::json;
-
-// A number the reader check lets be absent or null: `otherwise` then.
-double number_or(const Json& j, const char* key, double otherwise) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<double>() : otherwise;
-}
-
-}  // namespace
-
-std::string format_task_table(const std::string& task, const std::vector<nlohmann::json>& records) {
+std::string task_table_text(const std::string& task, const std::vector<RunRecord>& records) {
   double base_flops = 0, base_wall = 0, base_latency = 0;
   // Median batch-1 latency of a point, in ms; 0 when it was not measured.
-  auto latency_ms = [](const nlohmann::json& point) {
-    const auto& l = point.value("latency_batch1", nlohmann::json(nullptr));
-    return l.is_object() && l.contains("p50_seconds") ? 1000 * l.at("p50_seconds").get<double>() : 0.0;
-  };
+  auto latency_ms = [](const OperatingPointRecord& point) { return 1000 * point.latency_p50_seconds().value_or(0.0); };
   for (const auto& r : records) {
-    if (r.at("method").at("name") == "standard") {
-      const Json& full = r.at("operating_points").back();
-      base_flops = full.at("flops_per_instance").get<double>();
-      base_wall = number_or(full, "ms_per_instance", 0);
+    if (r.method.name == "standard") {
+      const OperatingPointRecord& full = r.operating_points.back();
+      base_flops = full.flops_per_instance;
+      base_wall = full.ms_per_instance.value_or(0);
       base_latency = latency_ms(full);
     }
   }
   // The setting column fits its longest name ("int8 calibrated qnnpack").
   int setting_width = 14;
   for (const auto& r : records)
-    for (const auto& p : r.at("operating_points"))
-      setting_width = std::max(setting_width, static_cast<int>(p.at("name").get<std::string>().size()));
+    for (const auto& p : r.operating_points) setting_width = std::max(setting_width, static_cast<int>(p.name.size()));
   std::ostringstream out;
   char line[320];
-  const Json test = records.front().at("task").value("roles", Json::object()).value("test", Json::object());
-  std::snprintf(line, sizeof line, "\n%s (test role: %s, %.0f instances)\n", task.c_str(),
-                test.value("source", std::string("?")).c_str(), number_or(test, "examples", 0));
+  const RunRecord& first = records.front();
+  const std::string test_source = first.task.test && first.task.test->source ? *first.task.test->source : "?";
+  std::snprintf(line, sizeof line, "\n%s (test role: %s, %.0f instances)\n", task.c_str(), test_source.c_str(),
+                first.test_examples().value_or(0));
   out << line;
   std::snprintf(line, sizeof line, "%-12s %-*s %9s %9s %12s %8s %10s %8s %8s\n", "method", setting_width, "setting",
                 "accuracy", "macro-F1", "MFLOPs/inst", "x FLOPs", "b1 p50 ms", "x b1", "x wall");
@@ -61,21 +47,26 @@ std::string format_task_table(const std::string& task, const std::vector<nlohman
     out << line;
   };
   for (const auto& r : records) {
-    const std::string method = r.at("method").at("name");
-    const Json config = r.at("method").value("config", Json::object());
-    for (const auto& p : r.at("operating_points")) {
-      std::string setting = p.at("name");
+    const std::string& method = r.method.name;
+    const nlohmann::json config = r.method.config.value_or(nlohmann::json::object());
+    for (const auto& p : r.operating_points) {
+      std::string setting = p.name;
       if (method == "truncated" && config.contains("layers")) setting = "k=" + config.at("layers").dump();
-      row(method, setting, p.at("accuracy"), number_or(p, "macro_f1", -1), p.at("flops_per_instance"),
-          number_or(p, "ms_per_instance", 0), latency_ms(p));
+      row(method, setting, p.accuracy, p.macro_f1.value_or(-1), p.flops_per_instance, p.ms_per_instance.value_or(0),
+          latency_ms(p));
     }
-    const Json analysis = r.value("analysis", Json::object());
-    if (analysis.contains("oracle")) {
-      const auto& o = analysis.at("oracle");
-      row(method, "oracle", o.at("accuracy"), -1, o.at("flops_per_instance"), 0, 0);
+    if (r.analysis && r.analysis->oracle) {
+      const OracleRecord& o = *r.analysis->oracle;
+      row(method, "oracle", o.accuracy, -1, o.flops_per_instance, 0, 0);
     }
   }
   return out.str();
+}
+
+std::string format_task_table(const std::string& task, const std::vector<nlohmann::json>& records) {
+  std::vector<RunRecord> typed;
+  for (const auto& r : records) typed.push_back(RunRecord::from_json(r));
+  return task_table_text(task, typed);
 }
 
 }  // namespace greenbench

@@ -7,10 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "record/run_record.h"
+
 namespace greenbench {
 
 /// Method, setting, accuracy, macro-F1, MFLOPs/instance, speed-up in FLOPs,
 /// median batch-1 latency and its speed-up, speed-up of the batched pass.
+std::string task_table_text(const std::string& task, const std::vector<RunRecord>& records);
+
+/// The same for records as the runner returns them (JSON); throws
+/// greenbench::Error for one the reader check refuses.
 std::string format_task_table(const std::string& task, const std::vector<nlohmann::json>& records);
 
 }  // namespace greenbench

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "leaderboard/ingest_server.h"
-#include "report/record_validation.h"
+#include "record/record_validation.h"
 
 namespace greenbench {
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "report/record_reader.h"
+#include "record/record_reader.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -15,18 +15,20 @@ namespace fs = std::filesystem;
 
 // What a run computed, as opposed to how long it took: two records of the
 // same run must agree on this.
-nlohmann::json results_of(const nlohmann::json& record) {
+nlohmann::json results_of(const RunRecord& record) {
   nlohmann::json points = nlohmann::json::array();
-  for (const auto& p : record.at("operating_points")) {
-    points.push_back({p.at("name"), p.at("accuracy"), p.value("macro_f1", nlohmann::json()), p.at("flops_per_instance")});
+  for (const auto& p : record.operating_points) {
+    // macro_f1 as written: a number, null, or absent (null here too).
+    const nlohmann::json f1 = p.macro_f1 ? nlohmann::json(*p.macro_f1) : p.extra.value("macro_f1", nlohmann::json());
+    points.push_back({p.name, p.accuracy, f1, p.flops_per_instance});
   }
   return points;
 }
 
 // The record's run id and task, checked to be safe as file names.
-std::pair<std::string, std::string> key_of(const nlohmann::json& record) {
-  const std::string run_id = record.at("run_id").get<std::string>();
-  const std::string task = record.at("task").at("name").get<std::string>();
+std::pair<std::string, std::string> key_of(const RunRecord& record) {
+  const std::string& run_id = record.run_id;
+  const std::string& task = record.task.name;
   for (const std::string& part : {run_id, task}) {
     if (part.empty() || part.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
                             std::string::npos || part[0] == '.') {
@@ -62,7 +64,7 @@ MergeReport merge_records(const std::vector<std::string>& inputs, const std::str
       }
       try {
         const std::string& text = read.text;
-        const nlohmann::json& record = read.record;
+        const RunRecord& record = read.run;
         const auto [task, run_id] = key_of(record);
         const std::string target = out + "/" + task + "/" + run_id + ".json";
         if (fs::exists(target)) {
@@ -70,7 +72,7 @@ MergeReport merge_records(const std::vector<std::string>& inputs, const std::str
           if (!there.ok()) {
             report.refused.push_back(file.string() + ": run " + run_id + " is already in " + target +
                                      ", which cannot be read (" + there.problem + "); left as it is");
-          } else if (results_of(there.record) == results_of(record)) {
+          } else if (results_of(there.run) == results_of(record)) {
             ++report.already_there;
           } else {
             report.conflicts.push_back(file.string() + ": run " + run_id + " is already in " + target +

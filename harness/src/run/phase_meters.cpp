@@ -1,3 +1,4 @@
+// The list of meters around every phase, in the order they stop.
 #include "run/phase_meters.h"
 
 #include "measure/latency.h"
@@ -6,7 +7,7 @@
 namespace greenbench {
 
 PhaseMeters::PhaseMeters(const EnergyMeter::Options& energy) {
-  meters_.push_back(std::make_unique<TimeMeter>());
+  meters_.push_back(std::make_unique<TimeMeter>());  // kClock
   meters_.push_back(std::make_unique<CounterMeter>());
   meters_.push_back(std::make_unique<EnergyMeter>(energy));
 }
@@ -16,14 +17,14 @@ void PhaseMeters::start() {
   for (auto it = meters_.rbegin(); it != meters_.rend(); ++it) (*it)->start();
 }
 
-nlohmann::json PhaseMeters::stop() {
-  nlohmann::json readings = nlohmann::json::object();
+MeterReadings PhaseMeters::stop() {
+  MeterReadings readings;
   for (auto& meter : meters_) readings[meter->name()] = meter->stop();
   return readings;
 }
 
-nlohmann::json PhaseMeters::status() const {
-  nlohmann::json out = nlohmann::json::object();
+MeterReadings PhaseMeters::status() const {
+  MeterReadings out;
   for (const auto& meter : meters_) out[meter->name()] = meter->status().to_json();
   return out;
 }

@@ -1,6 +1,9 @@
 // The runner: prepares a task once (load roles, build or load the vocabulary,
 // tokenize), then trains, calibrates and evaluates methods on it under the
 // harness's own clock and FLOPs count, and writes one record per run.
+// Implemented by concern: task_preparation.cpp, runner.cpp (settings, config
+// hash, training), method_evaluation.cpp and run_record_builder.cpp (the
+// operating points and the record, record/run_record.h), checkpoint_io.cpp.
 #pragma once
 
 #include <cstdint>
@@ -14,16 +17,14 @@
 #include "greenbench/method.h"
 #include "greenbench/task.h"
 #include "measure/carbon.h"
+#include "measure/energy_meter.h"
 #include "model/bert_config.h"
+#include "record/config_hash.h"
 #include "text/wordpiece.h"
 #include "train/mlm_pretraining.h"
 #include "train/trainer.h"
 
 namespace greenbench {
-
-/// The version of the record format written here; results/schema.json
-/// describes it (0.1 had "suite" as a bare name and no compute paths).
-inline constexpr const char* kRecordSchemaVersion = "0.2";
 
 /// What is measured around a run and how it is priced. These change no
 /// prediction, so they stay out of the config hash; the record carries them.
@@ -40,6 +41,8 @@ struct MeasureSettings {
   std::optional<double> tdp_watts_per_core;  ///< for the energy estimate; default: see cpu_energy_estimate.h
   CarbonFactors carbon;
   nlohmann::json to_json() const;
+  /// The energy meter's options under these settings.
+  EnergyMeter::Options energy_options() const;
 };
 
 /// Harness-level settings shared by every run of a suite.
@@ -103,7 +106,8 @@ struct TrainedMethod {
 std::string run_config_hash(const PreparedTask& prepared, const std::string& method_name,
                             const nlohmann::json& merged_config, const RunSettings& settings);
 
-/// Where the record of a run goes: results_dir/<task>/<task>-<method>-<hash>-s<seed>.json.
+/// Where the record of a run goes: results_dir/<task>/<task>-<method>-<hash>-s<seed>.json
+/// (record/record_path.h).
 std::string record_path(const std::string& task, const std::string& method_name, const std::string& hash,
                         const RunSettings& settings);
 
@@ -147,8 +151,5 @@ std::pair<std::string, RunSettings> checkpoint_run_settings(const std::string& d
 
 /// Restores the method saved in `dir`, after checking its files against SHA256SUMS.
 TrainedMethod load_trained(const std::string& dir);
-
-/// sha256 (first 16 hex digits) of the canonical JSON of `j`.
-std::string config_hash(const nlohmann::json& j);
 
 }  // namespace greenbench

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <memory>
 
-#include "report/record_validation.h"
+#include "record/record_path.h"
+#include "record/record_validation.h"
+#include "record/run_record.h"
 #include "report/task_table.h"
 #include "run/settings_validation.h"
 #include "train/precision.h"
@@ -58,19 +60,20 @@ std::string reuse_problem(const std::string& text, const PreparedTask& prepared,
   }
   record = std::move(v.record);
   const std::string task = prepared.task->name();
-  const std::string run_id = task + "-" + method + "-" + hash + "-s" + std::to_string(s.seed);
+  const std::string run_id = record_run_id(task, method, hash, s.seed);
   try {
-    if (record.at("run_id") != run_id) return "its run_id is " + record.at("run_id").dump() + ", this run's " + run_id;
-    if (record.at("task").at("name") != task) return "it is a record of task " + record.at("task").at("name").dump();
-    if (record.at("method").at("name") != method) return "it is a record of method " + record.at("method").at("name").dump();
-    if (record.at("method").at("config_hash") != hash)
-      return "its config hash is " + record.at("method").at("config_hash").dump() + ", this run's " + hash;
-    if (record.at("reproducibility").at("seed") != s.seed)
-      return "its seed is " + record.at("reproducibility").at("seed").dump() + ", this run's " + std::to_string(s.seed);
-    const auto& roles = record.at("task").at("roles");
-    if (roles.at("train").at("sha256") != prepared.data.train.sha256) return "it was trained on other training data";
-    if (roles.at("test").at("sha256") != prepared.data.test.sha256) return "it was evaluated on other test data";
-  } catch (const nlohmann::json::exception& e) {
+    const RunRecord r = RunRecord::from_json(record);
+    if (r.run_id != run_id) return "its run_id is " + nlohmann::json(r.run_id).dump() + ", this run's " + run_id;
+    if (r.task.name != task) return "it is a record of task " + nlohmann::json(r.task.name).dump();
+    if (r.method.name != method) return "it is a record of method " + nlohmann::json(r.method.name).dump();
+    // The schema requires the fields below, so the record read above has them.
+    if (r.method.config_hash != hash)
+      return "its config hash is " + nlohmann::json(r.method.config_hash.value_or("")).dump() + ", this run's " + hash;
+    if (r.seed() != s.seed)
+      return "its seed is " + nlohmann::json(r.seed().value_or(0)).dump() + ", this run's " + std::to_string(s.seed);
+    if (!r.task.train || r.task.train->sha256 != prepared.data.train.sha256) return "it was trained on other training data";
+    if (!r.task.test || r.task.test->sha256 != prepared.data.test.sha256) return "it was evaluated on other test data";
+  } catch (const std::exception& e) {
     return std::string("cannot read it: ") + e.what();
   }
   return "";

@@ -1,9 +1,9 @@
-#include "report/record_reader.h"
+#include "record/record_reader.h"
 
 #include <filesystem>
 #include <vector>
 
-#include "report/record_validation.h"
+#include "record/record_validation.h"
 #include "util/atomic_file.h"
 
 namespace greenbench {
@@ -182,6 +182,10 @@ RecordFile read_record_file(const std::string& path, std::size_t max_bytes) {
     return f;
   }
   f.problem = record_reader_problem(f.record);
+  if (f.ok()) {
+    f.run = RunRecord::from_json(f.record);
+    f.run.path = path;
+  }
   return f;
 }
 

@@ -1,5 +1,6 @@
 // One reader of record files for everything that reads results folders
-// (report, site build, merge, the leaderboard data): a file that does not
+// (report, site build, merge, the leaderboard data); it also gives the
+// typed record (run_record.h): a file that does not
 // parse, or lacks a field those readers use, or has it with another type,
 // is skipped with its path and the reason, never read through a missing
 // key. Lighter than `greenbench validate` (record_validation.h) on purpose:
@@ -11,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "record/run_record.h"
+
 namespace greenbench {
 
 /// "" when every field the readers need is there with its type, and every
@@ -20,6 +23,7 @@ std::string record_reader_problem(const nlohmann::json& record);
 
 struct RecordFile {
   nlohmann::json record;  ///< parsed (null when it did not parse)
+  RunRecord run;          ///< typed, with its path, when ok()
   std::string text;       ///< the file's bytes
   std::string problem;    ///< "" when the readers can use it, else why not
   bool ok() const { return problem.empty(); }

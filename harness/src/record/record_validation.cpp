@@ -1,4 +1,4 @@
-#include "report/record_validation.h"
+#include "record/record_validation.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,7 +17,7 @@ namespace greenbench {
 namespace {
 
 // results/schema.json and results/dataset_hashes.json, generated at configure time.
-#include "report/record_schema.inc"
+#include "record/record_schema.inc"
 
 using Json = nlohmann::json;
 
