@@ -223,12 +223,14 @@ TEST_CASE("greenbench refuses settings out of range before reading data, naming 
       {"--epochs -1", "epochs (--epochs) = -1"},
       {"--epochs nan", "epochs (--epochs) = nan"},
       {"--epochs inf", "epochs (--epochs) = inf"},
-      {"--lr nan", "lr (--lr) = nan"},
-      {"--lr -0.001", "lr (--lr) = -0.001"},
-      {"--layers -1", "layers (--layers) = -1"},
+      {"--lr nan", "learning_rate (--learning-rate, --lr) = nan"},
+      {"--learning-rate -0.001", "learning_rate (--learning-rate, --lr) = -0.001"},
+      {"--layers -1", "num_layers (--num-layers, --layers) = -1"},
+      {"--pretrain-epochs -1", "pretrain_epochs (--pretrain-epochs) = -1"},
+      {"--latency-warmup-passes -1", "latency_warmup_passes (--latency-warmup-passes) = -1"},
       {"--max-len 0", "max_len (--max-len) = 0"},
       {"--vocab-size 0", "vocab_size (--vocab-size) = 0"},
-      {"--pretrain-lr 0", "pretrain_lr (--pretrain-lr) = 0"},
+      {"--pretrain-lr 0", "pretrain_learning_rate (--pretrain-learning-rate, --pretrain-lr) = 0"},
   };
   for (const auto& [flag, message] : cases) {
     for (const char* command : {"run sst2 standard", "train sst2 standard --out ckpt", "bench --suite smoke"}) {

@@ -95,7 +95,7 @@ TEST_CASE("batch sizes, epochs, learning rates and threads outside their range a
   for (double lr : {nan, -0.001, 0.0}) {
     s = RunSettings{};
     s.train.learning_rate = lr;
-    CHECK_THAT(settings_error(s), Contains("lr (--lr)"));
+    CHECK_THAT(settings_error(s), Contains("learning_rate (--learning-rate, --lr)"));
   }
   s = RunSettings{};
   s.threads = 10000;
@@ -117,7 +117,7 @@ TEST_CASE("batch sizes, epochs, learning rates and threads outside their range a
   CHECK_THAT(settings_error(s), Contains("max_len (--max-len) = 0"));
   s = RunSettings{};
   s.num_layers = -1;
-  CHECK_THAT(settings_error(s), Contains("layers (--layers) = -1"));
+  CHECK_THAT(settings_error(s), Contains("num_layers (--num-layers, --layers) = -1"));
   s = RunSettings{};
   s.measure.latency_instances = -1;
   CHECK_THAT(settings_error(s), Contains("latency_instances (--latency-instances) = -1"));
@@ -126,7 +126,7 @@ TEST_CASE("batch sizes, epochs, learning rates and threads outside their range a
 TEST_CASE("an unknown model size, pooling or precision is refused with the choices", "[settings]") {
   RunSettings s;
   s.model_size = "huge";
-  CHECK_THAT(settings_error(s), Contains("here: size (--size): unknown model size 'huge'; known sizes: "));
+  CHECK_THAT(settings_error(s), Contains("here: model_size (--model-size, --size): unknown model size 'huge'; known sizes: "));
   s = RunSettings{};
   s.pooling = "max";
   CHECK_THAT(settings_error(s), Contains("pooling (--pooling) = 'max': expected one of cls, mean"));
