@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core_fixtures.h"
+#include "settings/settings_table.h"
 
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
@@ -310,4 +311,26 @@ TEST_CASE("greenbench warns on stderr when --threads exceeds the cores", "[cli][
   CHECK_THAT(r.output, Contains("warning: command line: threads (--threads) = " + std::to_string(cores + 1)));
   // Only a warning: the run went on to look for its data.
   CHECK_THAT(r.output, Contains("/nonexistent/sst2"));
+}
+
+TEST_CASE("every command-line setting of the table is a flag of run, train, bench and sweep, under every name", "[cli][settings]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  for (const char* command : {"run", "train", "bench", "sweep"}) {
+    Result r = run_greenbench(std::string(command) + " --help", cwd.path());
+    INFO(command << "\n" << r.output);
+    CHECK(r.status == 0);
+    for (const auto& row : greenbench::settings_table()) {
+      if (!row.on_command_line()) continue;
+      CHECK_THAT(r.output, Contains(row.flags()));
+      CHECK_THAT(r.output, Contains(row.help.substr(0, 40)));
+    }
+  }
+  // The old flag and the canonical one are the same option.
+  for (const char* flag : {"--lr 2", "--learning-rate 2"}) {
+    Result r = run_greenbench(std::string("-q run sst2 standard --data /nonexistent ") + flag, cwd.path());
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Contains("learning_rate (--learning-rate, --lr) = 2"));
+  }
 }

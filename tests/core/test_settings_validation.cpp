@@ -1,4 +1,4 @@
-// One validation of settings (run/settings_validation.h), as library callers
+// One validation of settings (settings/settings_validation.h), as library callers
 // meet it: every numeric setting refused outside its range with the setting,
 // the value, the range and where it came from; suite integers that would
 // wrap; method configs with unknown keys or out-of-range values (early-exit
@@ -16,9 +16,9 @@
 #include <thread>
 
 #include "run/runner.h"
-#include "run/settings_validation.h"
 #include "run/suite.h"
 #include "run/suite_runner.h"
+#include "settings/settings_validation.h"
 
 using namespace greenbench;
 using Catch::Matchers::Contains;

@@ -20,7 +20,7 @@
 #include "measure/blas_info.h"
 #include "run/build_info.h"
 #include "run/plugin_loader.h"
-#include "run/settings_validation.h"
+#include "settings/settings_validation.h"
 #include "util/progress.h"
 
 namespace greenbench {

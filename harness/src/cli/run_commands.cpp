@@ -6,8 +6,8 @@
 #include "greenbench/registry.h"
 #include "model/checkpoint_manifest.h"
 #include "report/task_table.h"
-#include "run/settings_validation.h"
 #include "run/suite_runner.h"
+#include "settings/settings_validation.h"
 #include "util/error.h"
 
 namespace greenbench {
