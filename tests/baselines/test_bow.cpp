@@ -1,7 +1,8 @@
 // The bag-of-n-grams baseline: n-gram hashing (counts, segments, positions
 // do not matter), and the method end to end through the runner: it learns
 // the fixture task, its FLOPs follow from the test lengths, and a checkpoint
-// gives the same answers.
+// gives the same answers; the run's epochs and learning rate, which bow
+// does not read, are named in its record.
 #include <torch/torch.h>
 // LibTorch's logging defines a one-argument CHECK; Catch's must win.
 #undef CHECK
@@ -142,6 +143,14 @@ TEST_CASE("the bow baseline learns the fixture task, its FLOPs follow the length
   REQUIRE(method_registry().get("bow").family == "baseline");
   PreparedTask prepared = prepare_task("sst2", f.settings);
   TrainedMethod trained = train_method(prepared, "bow", {{"buckets", 4096}, {"epochs", 8}}, f.settings);
+  // The run's epochs and learning rate do not reach bow: its config's do, and its record says so.
+  const json& options = trained.training["train_options"];
+  CHECK(options["epochs"] == 8);
+  CHECK(options["learning_rate"] == 1e-2);
+  CHECK(trained.training["train_stats"]["epochs"] == 8);
+  REQUIRE(f.settings.train.epochs != 8);
+  CHECK(options["run_settings_not_used"]["epochs"] == f.settings.train.epochs);
+  CHECK(options["run_settings_not_used"]["learning_rate"] == f.settings.train.learning_rate);
   json record = evaluate_method(prepared, trained, f.settings);
   const auto& point = record["operating_points"].back();
   CHECK(point["accuracy"].get<double>() >= 0.9);  // "good"/"bad" decides every fixture sentence

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core_fixtures.h"
+#include "settings/settings_table.h"
 
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
@@ -223,12 +224,14 @@ TEST_CASE("greenbench refuses settings out of range before reading data, naming 
       {"--epochs -1", "epochs (--epochs) = -1"},
       {"--epochs nan", "epochs (--epochs) = nan"},
       {"--epochs inf", "epochs (--epochs) = inf"},
-      {"--lr nan", "lr (--lr) = nan"},
-      {"--lr -0.001", "lr (--lr) = -0.001"},
-      {"--layers -1", "layers (--layers) = -1"},
+      {"--lr nan", "learning_rate (--learning-rate, --lr) = nan"},
+      {"--learning-rate -0.001", "learning_rate (--learning-rate, --lr) = -0.001"},
+      {"--layers -1", "num_layers (--num-layers, --layers) = -1"},
+      {"--pretrain-epochs -1", "pretrain_epochs (--pretrain-epochs) = -1"},
+      {"--latency-warmup-passes -1", "latency_warmup_passes (--latency-warmup-passes) = -1"},
       {"--max-len 0", "max_len (--max-len) = 0"},
       {"--vocab-size 0", "vocab_size (--vocab-size) = 0"},
-      {"--pretrain-lr 0", "pretrain_lr (--pretrain-lr) = 0"},
+      {"--pretrain-lr 0", "pretrain_learning_rate (--pretrain-learning-rate, --pretrain-lr) = 0"},
   };
   for (const auto& [flag, message] : cases) {
     for (const char* command : {"run sst2 standard", "train sst2 standard --out ckpt", "bench --suite smoke"}) {
@@ -308,4 +311,26 @@ TEST_CASE("greenbench warns on stderr when --threads exceeds the cores", "[cli][
   CHECK_THAT(r.output, Contains("warning: command line: threads (--threads) = " + std::to_string(cores + 1)));
   // Only a warning: the run went on to look for its data.
   CHECK_THAT(r.output, Contains("/nonexistent/sst2"));
+}
+
+TEST_CASE("every command-line setting of the table is a flag of run, train, bench and sweep, under every name", "[cli][settings]") {
+  if (!have_binary()) return;
+  greenbench::core_test::TempDir cwd("cli");
+  for (const char* command : {"run", "train", "bench", "sweep"}) {
+    Result r = run_greenbench(std::string(command) + " --help", cwd.path());
+    INFO(command << "\n" << r.output);
+    CHECK(r.status == 0);
+    for (const auto& row : greenbench::settings_table()) {
+      if (!row.on_command_line()) continue;
+      CHECK_THAT(r.output, Contains(row.flags()));
+      CHECK_THAT(r.output, Contains(row.help.substr(0, 40)));
+    }
+  }
+  // The old flag and the canonical one are the same option.
+  for (const char* flag : {"--lr 2", "--learning-rate 2"}) {
+    Result r = run_greenbench(std::string("-q run sst2 standard --data /nonexistent ") + flag, cwd.path());
+    INFO(r.output);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.output, Contains("learning_rate (--learning-rate, --lr) = 2"));
+  }
 }

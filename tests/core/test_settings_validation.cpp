@@ -1,4 +1,4 @@
-// One validation of settings (run/settings_validation.h), as library callers
+// One validation of settings (settings/settings_validation.h), as library callers
 // meet it: every numeric setting refused outside its range with the setting,
 // the value, the range and where it came from; suite integers that would
 // wrap; method configs with unknown keys or out-of-range values (early-exit
@@ -16,9 +16,9 @@
 #include <thread>
 
 #include "run/runner.h"
-#include "run/settings_validation.h"
 #include "run/suite.h"
 #include "run/suite_runner.h"
+#include "settings/settings_validation.h"
 
 using namespace greenbench;
 using Catch::Matchers::Contains;
@@ -95,7 +95,7 @@ TEST_CASE("batch sizes, epochs, learning rates and threads outside their range a
   for (double lr : {nan, -0.001, 0.0}) {
     s = RunSettings{};
     s.train.learning_rate = lr;
-    CHECK_THAT(settings_error(s), Contains("lr (--lr)"));
+    CHECK_THAT(settings_error(s), Contains("learning_rate (--learning-rate, --lr)"));
   }
   s = RunSettings{};
   s.threads = 10000;
@@ -117,7 +117,7 @@ TEST_CASE("batch sizes, epochs, learning rates and threads outside their range a
   CHECK_THAT(settings_error(s), Contains("max_len (--max-len) = 0"));
   s = RunSettings{};
   s.num_layers = -1;
-  CHECK_THAT(settings_error(s), Contains("layers (--layers) = -1"));
+  CHECK_THAT(settings_error(s), Contains("num_layers (--num-layers, --layers) = -1"));
   s = RunSettings{};
   s.measure.latency_instances = -1;
   CHECK_THAT(settings_error(s), Contains("latency_instances (--latency-instances) = -1"));
@@ -126,7 +126,7 @@ TEST_CASE("batch sizes, epochs, learning rates and threads outside their range a
 TEST_CASE("an unknown model size, pooling or precision is refused with the choices", "[settings]") {
   RunSettings s;
   s.model_size = "huge";
-  CHECK_THAT(settings_error(s), Contains("here: size (--size): unknown model size 'huge'; known sizes: "));
+  CHECK_THAT(settings_error(s), Contains("here: model_size (--model-size, --size): unknown model size 'huge'; known sizes: "));
   s = RunSettings{};
   s.pooling = "max";
   CHECK_THAT(settings_error(s), Contains("pooling (--pooling) = 'max': expected one of cls, mean"));

@@ -17,4 +17,6 @@ greenbench_test(test_core SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_blas.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_cli.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_settings_validation.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_config_hash.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/core/test_settings_table.cpp
   LIBS greenbench_methods)

@@ -74,6 +74,39 @@ TEST_CASE("a suite file is parsed with its grid expanded and its settings applie
   CHECK(settings.train.learning_rate == 0.001);  // fine-tuning's own rate stays
 }
 
+TEST_CASE("a suite may give a setting under its canonical name or its old name", "[suite][settings]") {
+  RunSettings old_names, new_names;
+  apply_suite_settings(json{{"lr", 0.003}, {"size", "small"}, {"layers", 3}, {"pretrain_lr", 0.0001}}, old_names, "old");
+  apply_suite_settings(json{{"learning_rate", 0.003}, {"model_size", "small"}, {"num_layers", 3},
+                            {"pretrain_learning_rate", 0.0001}},
+                       new_names, "new");
+  for (const RunSettings* s : {&old_names, &new_names}) {
+    CHECK(s->train.learning_rate == 0.003);
+    CHECK(s->model_size == "small");
+    CHECK(s->num_layers == 3);
+    CHECK(s->pretrain.learning_rate == 0.0001);
+  }
+  CHECK(old_names.to_json() == new_names.to_json());
+  // Settings the command line alone gives are not suite keys.
+  CHECK_THROWS_WITH(apply_suite_settings(json{{"results", "x"}}, new_names, "here"), Contains("unknown setting \"results\""));
+  CHECK_THROWS_WITH(apply_suite_settings(json{{"seed", 3}}, new_names, "here"), Contains("unknown setting \"seed\""));
+}
+
+TEST_CASE("every built-in suite still parses, under the old names it uses", "[suite][settings]") {
+  for (const auto& name : builtin_suite_names()) {
+    INFO(name);
+    const Suite suite = load_suite(name);
+    RunSettings s;
+    CHECK_NOTHROW(apply_suite_settings(suite.settings, s, name));
+    if (suite.settings.contains("lr")) CHECK(s.train.learning_rate == suite.settings.at("lr").get<double>());
+    for (int t = 0; t < 2 && !suite.search.empty(); ++t) {
+      json drawn = sample_trial(suite, t);
+      drawn.erase("seed");
+      CHECK_NOTHROW(apply_suite_settings(drawn, s, name));
+    }
+  }
+}
+
 TEST_CASE("a bad suite is refused naming the file and what was expected", "[suite]") {
   json j = minimal_suite();
   j["tasks"] = {"sst3"};
@@ -82,9 +115,17 @@ TEST_CASE("a bad suite is refused naming the file and what was expected", "[suit
   j["methods"][0]["method"] = "nope";
   CHECK_THAT(parse_error(j), Contains("nope"));
   j = minimal_suite();
-  j["settings"]["learning_rate"] = 0.1;
+  j["settings"]["learning_rte"] = 0.1;
   CHECK_THAT(parse_error(j), Contains("my-suite.json"));
-  CHECK_THAT(parse_error(j), Contains("unknown setting \"learning_rate\""));
+  CHECK_THAT(parse_error(j), Contains("unknown setting \"learning_rte\""));
+  j = minimal_suite();
+  j["settings"]["learning_rate"] = 0.1;
+  j["settings"]["lr"] = 0.2;
+  CHECK_THAT(parse_error(j), Contains("setting \"learning_rate\" is given twice"));
+  j = minimal_suite();
+  j["search"]["space"]["lr"] = {{"uniform", {0.1, 0.2}}};
+  j["search"]["space"]["learning_rate"] = {{"uniform", {0.1, 0.2}}};
+  CHECK_THAT(parse_error(j), Contains("learning_rate is drawn twice"));
   j = minimal_suite();
   j["settings"]["latency_warmup"] = 10;
   CHECK_THAT(parse_error(j), Contains("replaced by \"latency_warmup_passes\""));

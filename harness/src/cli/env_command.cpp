@@ -85,4 +85,25 @@ int print_env(bool json) {
   return 0;
 }
 
+namespace {
+
+class EnvCommand : public CommandGroup {
+ public:
+  explicit EnvCommand(CLI::App& app) {
+    env_ = app.add_subcommand(
+        "env", "show the machine, build, LibTorch and BLAS a record would carry, and what can be measured here and why not");
+    env_->add_flag("--json", json_, "print one JSON object");
+  }
+  bool parsed() const override { return env_->parsed(); }
+  int run(const std::vector<std::string>&) override { return print_env(json_); }
+
+ private:
+  CLI::App* env_ = nullptr;
+  bool json_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<CommandGroup> add_env_command(CLI::App& app) { return std::make_unique<EnvCommand>(app); }
+
 }  // namespace greenbench

@@ -14,6 +14,7 @@
 #include "run/phase_meters.h"
 #include "run/pretrained_encoder.h"
 #include "run/settings_validation.h"
+#include "settings/hashed_settings.h"
 #include "util/error.h"
 
 namespace greenbench {
@@ -66,7 +67,7 @@ nlohmann::json merged_method_config(const std::string& method_name, const nlohma
 
 std::string run_config_hash(const PreparedTask& p, const std::string& method_name, const nlohmann::json& merged,
                             const RunSettings& s) {
-  return config_hash({{"method", method_name}, {"config", merged}, {"settings", s.to_json()},
+  return config_hash({{"method", method_name}, {"config", merged}, {"settings", hashed_settings_json(s)},
                       {"task", p.task->name()}, {"train_sha256", p.data.train.sha256}});
 }
 

@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <functional>
-#include <map>
+#include <set>
 #include <random>
 
 #include "greenbench/registry.h"
 #include "greenbench/task.h"
-#include "run/settings_validation.h"
+#include "settings/settings_table.h"
+#include "settings/settings_validation.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/sha256.h"
@@ -26,57 +26,11 @@ struct BuiltinSuite {
 
 using Json = nlohmann::json;
 
-// A setter per settings key; each checks the JSON type it needs.
-using Setter = std::function<void(const Json&, RunSettings&)>;
-
-template <typename T>
-T typed(const Json& v, const std::string& key, bool (Json::*is)() const, const char* expected) {
-  if (!(v.*is)()) throw Error("'" + key + "' must be " + expected + ", got " + v.dump());
-  return v.get<T>();
-}
-
-const std::map<std::string, Setter>& setters() {
-  static const std::map<std::string, Setter> table = [] {
-    std::map<std::string, Setter> t;
-    auto text = [](const std::string& k) { return [k](const Json& v) { return typed<std::string>(v, k, &Json::is_string, "a string"); }; };
-    // Type first (the message names the JSON type), then the range of the
-    // setting's row, which also refuses integers that would wrap when narrowed.
-    auto integer = [](const std::string& k) {
-      return [k](const Json& v) {
-        typed<int64_t>(v, k, &Json::is_number_integer, "an integer");
-        return checked_setting_value(k, v, "settings");
-      };
-    };
-    auto number = [](const std::string& k) {
-      return [k](const Json& v) {
-        typed<double>(v, k, &Json::is_number, "a number");
-        return static_cast<double>(checked_setting_value(k, v, "settings"));
-      };
-    };
-    t["size"] = [f = text("size")](const Json& v, RunSettings& s) { s.model_size = f(v); };
-    t["layers"] = [f = integer("layers")](const Json& v, RunSettings& s) { s.num_layers = static_cast<int>(f(v)); };
-    t["pooling"] = [f = text("pooling")](const Json& v, RunSettings& s) { s.pooling = f(v); };
-    t["max_len"] = [f = integer("max_len")](const Json& v, RunSettings& s) { s.max_len = static_cast<int>(f(v)); };
-    t["vocab_size"] = [f = integer("vocab_size")](const Json& v, RunSettings& s) { s.vocab_size = static_cast<int>(f(v)); };
-    t["epochs"] = [f = number("epochs")](const Json& v, RunSettings& s) { s.train.epochs = f(v); };
-    t["batch_size"] = [f = integer("batch_size")](const Json& v, RunSettings& s) { s.train.batch_size = static_cast<int>(f(v)); };
-    t["lr"] = [f = number("lr")](const Json& v, RunSettings& s) { s.train.learning_rate = f(v); };
-    t["warmup_fraction"] = [f = number("warmup_fraction")](const Json& v, RunSettings& s) { s.train.warmup_fraction = f(v); };
-    t["weight_decay"] = [f = number("weight_decay")](const Json& v, RunSettings& s) { s.train.weight_decay = f(v); };
-    t["precision"] = [f = text("precision")](const Json& v, RunSettings& s) { s.train.precision = f(v); };
-    t["pretrain_epochs"] = [f = number("pretrain_epochs")](const Json& v, RunSettings& s) { s.pretrain.epochs = f(v); };
-    t["pretrain_lr"] = [f = number("pretrain_lr")](const Json& v, RunSettings& s) { s.pretrain.learning_rate = f(v); };
-    t["pretrain_seed"] = [f = integer("pretrain_seed")](const Json& v, RunSettings& s) { s.pretrain.seed = static_cast<uint64_t>(f(v)); };
-    t["eval_batch_size"] = [f = integer("eval_batch_size")](const Json& v, RunSettings& s) { s.eval_batch_size = static_cast<int>(f(v)); };
-    t["max_train"] = [f = integer("max_train")](const Json& v, RunSettings& s) { s.roles.max_train = static_cast<size_t>(f(v)); };
-    t["max_calibration"] = [f = integer("max_calibration")](const Json& v, RunSettings& s) { s.roles.max_calibration = static_cast<size_t>(f(v)); };
-    t["max_test"] = [f = integer("max_test")](const Json& v, RunSettings& s) { s.roles.max_test = static_cast<size_t>(f(v)); };
-    t["threads"] = [f = integer("threads")](const Json& v, RunSettings& s) { s.threads = static_cast<int>(f(v)); };
-    t["latency_instances"] = [f = integer("latency_instances")](const Json& v, RunSettings& s) { s.measure.latency_instances = static_cast<int>(f(v)); };
-    t["latency_warmup_passes"] = [f = integer("latency_warmup_passes")](const Json& v, RunSettings& s) { s.measure.latency_warmup_passes = static_cast<int>(f(v)); };
-    return t;
-  }();
-  return table;
+// The settings-table row a suite may give under `key` (its name or an old
+// name), or null.
+const Setting* suite_setting(const std::string& key) {
+  const Setting* row = find_setting(key);
+  return row && row->in_suites() ? row : nullptr;
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -145,11 +99,14 @@ std::vector<SuiteMethod> parse_methods(const Json& list, const std::string& wher
 std::vector<SearchDimension> parse_search_space(const Json& space, const std::string& where) {
   if (!space.is_object()) throw Error(where + ": \"search.space\" must be an object");
   std::vector<SearchDimension> out;
+  std::set<const Setting*> drawn;
   for (const auto& [key, spec] : space.items()) {
     const std::string at = where + ": search.space." + key;
-    if (key != "seed" && !setters().count(key)) {
+    const Setting* row = suite_setting(key);
+    if (key != "seed" && !row) {
       throw Error(at + ": not a settings key (known: seed, " + joined(suite_setting_keys()) + ")");
     }
+    if (row && !drawn.insert(row).second) throw Error(at + ": " + row->name + " is drawn twice (under its old and new names)");
     if (!spec.is_object() || spec.size() != 1) {
       throw Error(at + ": expected one of {\"log_uniform\": [lo, hi]}, {\"uniform\": [lo, hi]}, {\"int\": [lo, hi]}, "
                        "{\"choice\": [...]}");
@@ -171,8 +128,10 @@ std::vector<SearchDimension> parse_search_space(const Json& space, const std::st
     }
     // Every draw must be a valid value of the setting: checked here, before a
     // sweep reads any data, not when trial t comes up.
-    if (const SettingRow* row = find_setting_row(key)) {
-      if (row->range.integer && (d.kind == "uniform" || d.kind == "log_uniform"))
+    // ("seed" is checked by the seed's row, though suites give seeds as "seeds".)
+    const Setting* ranged = find_setting(key);
+    if (ranged && ranged->range) {
+      if (ranged->range->integer && (d.kind == "uniform" || d.kind == "log_uniform"))
         throw SettingsError(at + ": \"" + d.kind + "\" draws fractions; " + key + " takes integers (use int or choice)");
       for (const auto& v : d.args) checked_setting_value(key, v, at);
     }
@@ -193,7 +152,12 @@ double round_significant(double x) {
 const std::vector<std::string>& suite_setting_keys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> k;
-    for (const auto& [name, setter] : setters()) k.push_back(name);
+    for (const auto& row : settings_table()) {
+      if (!row.in_suites()) continue;
+      k.push_back(row.name);
+      k.insert(k.end(), row.old_names.begin(), row.old_names.end());
+    }
+    std::sort(k.begin(), k.end());
     return k;
   }();
   return keys;
@@ -201,13 +165,16 @@ const std::vector<std::string>& suite_setting_keys() {
 
 void apply_suite_settings(const Json& values, RunSettings& s, const std::string& where) {
   if (!values.is_object()) throw Error(where + ": settings must be an object");
+  std::set<const Setting*> given;
   for (const auto& [key, value] : values.items()) {
-    const auto it = setters().find(key);
     if (key == "latency_warmup")
       throw Error(where + ": setting \"latency_warmup\" (untimed calls) was replaced by \"latency_warmup_passes\" (untimed passes)");
-    if (it == setters().end()) throw SettingsError(where + ": unknown setting \"" + key + "\" (known: " + joined(suite_setting_keys()) + ")");
+    const Setting* row = suite_setting(key);
+    if (!row) throw SettingsError(where + ": unknown setting \"" + key + "\" (known: " + joined(suite_setting_keys()) + ")");
+    if (!given.insert(row).second)
+      throw SettingsError(where + ": setting \"" + row->name + "\" is given twice (under its old and new names)");
     try {
-      it->second(value, s);
+      row->assign(value, s, key);
     } catch (const Json::exception& e) {
       throw SettingsError(where + ": setting \"" + key + "\": " + e.what());
     } catch (const Error& e) {

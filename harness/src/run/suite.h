@@ -49,14 +49,13 @@ Suite load_suite(const std::string& name_or_path);
 /// The names of the built-in suites (smoke, quick, full, paper).
 std::vector<std::string> builtin_suite_names();
 
-/// Applies settings keys (size, layers, pooling, max_len, vocab_size, epochs,
-/// batch_size, lr, warmup_fraction, weight_decay, precision, eval_batch_size,
-/// max_train, max_calibration, max_test, threads, latency_instances,
-/// latency_warmup_passes) onto `settings`. Unknown keys and wrong types are errors
-/// naming `where`.
+/// Applies settings keys onto `settings`: the rows of the settings table
+/// (settings/settings_table.cpp) that suites may give, under their names or
+/// old names (lr for learning_rate, size, layers). Unknown keys, a setting
+/// given twice, wrong types and values out of range are errors naming `where`.
 void apply_suite_settings(const nlohmann::json& values, RunSettings& settings, const std::string& where);
 
-/// The keys apply_suite_settings knows.
+/// The keys apply_suite_settings knows (names and old names), sorted.
 const std::vector<std::string>& suite_setting_keys();
 
 /// Trial `trial` of the suite's random search: one value per dimension, drawn

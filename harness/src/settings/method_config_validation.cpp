@@ -1,15 +1,17 @@
 // Method configs: keys a method has (its defaults', plus "train" where its
-// training reads TrainOptions overrides) and the ranges of the keys a
-// built-in method would otherwise take unchecked. Apart from the settings
-// ranges because it needs the method registry, which records and parsers
-// that link without the methods (greenbench_core alone) must not pull in.
+// training reads TrainOptions overrides: the settings the table hashes under
+// /train/) and the ranges of the keys a built-in method would otherwise take
+// unchecked. Apart from the settings ranges because it needs the method
+// registry, which records and parsers that link without the methods must not
+// pull in.
 #include <algorithm>
 #include <memory>
 #include <optional>
 
 #include "greenbench/registry.h"
 #include "model/exit_classifier_method.h"
-#include "run/settings_validation.h"
+#include "settings/settings_table.h"
+#include "settings/settings_validation.h"
 
 namespace greenbench {
 namespace {
@@ -23,25 +25,21 @@ using settings_detail::kMaxLayers;
 using settings_detail::kUint64Max;
 using settings_detail::numbers;
 
-// The keys of TrainOptions::update_from_json that a method config's "train"
-// object may hold, with the range of each numeric one.
 struct TrainKey {
   std::string key;
   std::string meaning;
   std::optional<AllowedRange> range;
 };
 
+// The keys of TrainOptions::update_from_json that a method config's "train"
+// object may hold: the settings the table hashes under /train/, with their ranges.
 const std::vector<TrainKey>& train_keys() {
   static const std::vector<TrainKey> keys = [] {
+    const std::string prefix = "/train/";
     std::vector<TrainKey> k;
-    for (const auto& row : setting_rows()) {
-      if (!row.train_key.empty()) k.push_back({row.train_key, row.meaning, row.range});
+    for (const auto& row : settings_table()) {
+      if (row.hash_path.rfind(prefix, 0) == 0) k.push_back({row.hash_path.substr(prefix.size()), row.meaning, row.range});
     }
-    k.push_back({"max_grad_norm", "gradient clipping norm", numbers(0, 1e6, true)});
-    k.push_back({"layerdrop", "LayerDrop probability", numbers(0, 1, false, true)});
-    k.push_back({"exit_loss_weights", "", std::nullopt});
-    k.push_back({"precision", "", std::nullopt});
-    k.push_back({"select_best_epoch", "", std::nullopt});
     return k;
   }();
   return keys;
