@@ -7,10 +7,12 @@
 #include <catch2/catch.hpp>
 
 #include "core_fixtures.h"
+#include "data/batching.h"
+#include "greenbench/bert/base_model.h"
+#include "greenbench/bert/quantizable_linear.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "model/quantizable_linear.h"
 #include "run/runner.h"
-#include "util/error.h"
 
 using namespace greenbench;
 using namespace greenbench::core_test;

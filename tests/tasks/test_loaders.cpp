@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "fixture.h"
+#include "greenbench/error.h"
 #include "greenbench/task.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 using namespace greenbench;

@@ -17,6 +17,7 @@
 #include "cli/validate_command.h"
 #include "data/fetch.h"
 #include "data/roles.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
 #include "greenbench/task.h"
 #include "measure/blas_info.h"
@@ -31,19 +32,16 @@
 #include "run/settings_validation.h"
 #include "run/suite_runner.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/progress.h"
 
 namespace greenbench {
 namespace {
 
-const std::vector<std::string> kAllTasks = {"ag_news", "imdb", "sst2", "snli", "mnli"};
-
 int list_tasks(const std::string& data_flag) {
   const std::string root = resolve_data_root(data_flag);
   std::printf("data folder: %s\n\n", root.c_str());
   std::printf("%-8s %-10s %-42s %s\n", "task", "name", "labels", "splits found");
-  for (const auto& task : builtin_tasks()) {
+  for (const auto& task : registered_tasks()) {
     std::string labels, found;
     for (const auto& l : task->label_names()) labels += (labels.empty() ? "" : ", ") + l;
     const std::string dir = root + "/" + task->name();
@@ -68,7 +66,7 @@ int list_methods() {
 }
 
 std::vector<std::string> expand_tasks(const std::vector<std::string>& names) {
-  if (names.empty() || (names.size() == 1 && names[0] == "all")) return kAllTasks;
+  if (names.empty() || (names.size() == 1 && names[0] == "all")) return task_registry().names();
   for (const auto& n : names) make_task(n);  // validates early, with the list of known tasks
   return names;
 }
@@ -325,7 +323,7 @@ int main(int argc, char** argv) {
   }
   if (suite_cmd) {
     try {
-      for (const auto& path : plugins) load_plugin(path, method_registry());
+      for (const auto& path : plugins) load_plugin(path, method_registry(), task_registry());
       plugins.clear();
       suite = load_suite(suite_name);
       apply_suite_settings(suite.settings, *suite_settings, suite.source);
@@ -343,7 +341,7 @@ int main(int argc, char** argv) {
   ProgressBar::set_enabled(!quiet);
 
   try {
-    for (const auto& path : plugins) load_plugin(path, method_registry());
+    for (const auto& path : plugins) load_plugin(path, method_registry(), task_registry());
     if (tasks_cmd->parsed()) return list_tasks(data_flag);
     if (app.got_subcommand("methods")) return list_methods();
     if (app.got_subcommand("suites")) return list_suites();

@@ -5,8 +5,8 @@
 #include <cstdlib>
 
 #include "data/roles.h"
+#include "greenbench/bert/precision.h"
 #include "run/settings_validation.h"
-#include "train/precision.h"
 
 namespace greenbench {
 

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <thread>
 
-#include "model/bert_config.h"
+#include "greenbench/bert_config.h"
 
 namespace greenbench {
 namespace {

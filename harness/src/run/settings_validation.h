@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "greenbench/error.h"
 #include "run/runner.h"
-#include "util/error.h"
 
 namespace greenbench {
 

@@ -7,11 +7,11 @@
 #include <map>
 #include <random>
 
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
 #include "greenbench/task.h"
 #include "run/settings_validation.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {
