@@ -12,10 +12,11 @@
 #include <random>
 
 #include "bag_of_ngrams.h"
-#include "lazy_adam.h"
+#include "data/batching.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
+#include "lazy_adam.h"
 #include "model/safetensors.h"
-#include "util/error.h"
 #include "util/progress.h"
 #include "util/sha256.h"
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 

@@ -9,14 +9,15 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "baselines/distill/distillation.h"
+#include "greenbench/bert/base_model.h"
+#include "greenbench/bert/calibration.h"
+#include "greenbench/bert/checkpoint.h"
+#include "greenbench/bert/depth_models.h"
+#include "greenbench/bert/layer_subset.h"
+#include "greenbench/bert/trainer.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "model/checkpoint.h"
-#include "model/depth_models.h"
-#include "model/layer_subset.h"
-#include "train/calibration.h"
-#include "train/distillation.h"
-#include "train/trainer.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {
@@ -26,7 +27,7 @@ class Distill : public Method {
  public:
   nlohmann::json train(MethodContext& context) override {
     configure(context.config);
-    BaseModel teacher = context.standard_model();
+    BaseModel teacher = context.base_model();
     BertClassifier teacher_model = teacher.model;
     teacher_model->eval();  // no dropout in the soft labels
     // Depths from the config; empty: 1 .. half the teacher's layers (at least 1).
@@ -54,6 +55,8 @@ class Distill : public Method {
             {"students", per_student},
             {"train_options", options.to_json()}};
   }
+
+  bool takes_train_overrides() const override { return true; }
 
   nlohmann::json calibrate(MethodContext& context) override {
     return {{"calibration_per_student", students_.calibrate(context.calibration)}};

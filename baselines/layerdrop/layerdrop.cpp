@@ -7,12 +7,12 @@
 // the shallower points are the pruned models to read against truncated.
 #include <algorithm>
 
+#include "greenbench/bert/checkpoint.h"
+#include "greenbench/bert/depth_models.h"
+#include "greenbench/bert/exit_classifier_method.h"
+#include "greenbench/bert/layer_subset.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "model/checkpoint.h"
-#include "model/depth_models.h"
-#include "model/exit_classifier_method.h"
-#include "model/layer_subset.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

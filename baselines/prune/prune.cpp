@@ -11,15 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "baselines/prune/magnitude_prune.h"
+#include "baselines/prune/structured_prune.h"
+#include "baselines/prune/unit_importance.h"
+#include "greenbench/bert/base_model.h"
+#include "greenbench/bert/calibration.h"
+#include "greenbench/bert/checkpoint.h"
+#include "greenbench/bert/exit_engine.h"
+#include "greenbench/bert/trainer.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "model/checkpoint.h"
-#include "model/exit_inference.h"
-#include "model/magnitude_prune.h"
-#include "model/structured_prune.h"
-#include "model/unit_importance.h"
-#include "train/calibration.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {
@@ -42,7 +44,7 @@ class Prune : public Method {
  public:
   nlohmann::json train(MethodContext& context) override {
     configure(context.config);
-    BaseModel base = context.standard_model();
+    BaseModel base = context.base_model();
     BertClassifier full = base.model;
     full->eval();
     variants_.clear();
@@ -128,8 +130,8 @@ class Prune : public Method {
 
   void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {
     Variant& v = variant(point);
-    ConfidenceRule never_early(2.0);
-    predict_with_exits(v.model, batch, v.temperatures, never_early, out);
+    LastExitRule last_exit;
+    predict_with_exits(v.model, batch, v.temperatures, last_exit, out);
   }
 
   ModelShape shape_at(const OperatingPoint& point) const override {

@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <optional>
 
+#include "greenbench/bert/exit_classifier_method.h"
+#include "greenbench/bert/quantizable_linear.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "model/exit_classifier_method.h"
-#include "model/quantizable_linear.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {
@@ -32,7 +32,7 @@ class Quantize : public ExitClassifierMethod {
   // The shared standard model (trained once per task), not a model of its own.
   nlohmann::json train(MethodContext& context) override {
     configure(context.config);
-    BaseModel base = context.standard_model();
+    BaseModel base = context.base_model();
     model_ = base.model;
     temperatures_ = base.temperatures;
     return {{"base_model", base.provenance}};
@@ -54,8 +54,8 @@ class Quantize : public ExitClassifierMethod {
   }
 
   void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {
-    ConfidenceRule never_early(2.0);
-    predict_with_rule(batch, point, never_early, out);
+    LastExitRule last_exit;
+    predict_with_rule(batch, point, last_exit, out);
   }
 
  protected:

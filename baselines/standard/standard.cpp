@@ -1,6 +1,6 @@
 // standard: the usual fine-tuned model, one classifier on the last layer.
+#include "greenbench/bert/exit_classifier_method.h"
 #include "greenbench/registry.h"
-#include "model/exit_classifier_method.h"
 
 namespace greenbench {
 namespace {
@@ -9,8 +9,8 @@ class Standard : public ExitClassifierMethod {
  public:
   std::vector<OperatingPoint> operating_points() const override { return {{"full", nlohmann::json::object()}}; }
   void predict(const Batch& batch, const OperatingPoint&, std::vector<Prediction>& out) override {
-    ConfidenceRule never_early(2.0);  // one exit: the last layer always answers
-    predict_with_rule(batch, never_early, out);
+    LastExitRule last_exit;  // one exit: the last layer always answers
+    predict_with_rule(batch, last_exit, out);
   }
 
  protected:
@@ -25,7 +25,8 @@ class Standard : public ExitClassifierMethod {
 
 void register_method_standard(MethodRegistry& registry) {
   registry.add({"standard", "baseline", "one classifier on the last layer (the model everyone reports)",
-                nlohmann::json::object(), [] { return std::make_unique<Standard>(); }});
+                nlohmann::json::object(), [] { return std::make_unique<Standard>(); },
+                /*provides_base_model=*/true});
 }
 
 }  // namespace greenbench

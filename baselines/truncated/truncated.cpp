@@ -1,8 +1,8 @@
 // truncated: the paper's efficient baseline, the model cut after layer k with
 // one classifier there, trained on its own.
+#include "greenbench/bert/exit_classifier_method.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "model/exit_classifier_method.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {
@@ -11,8 +11,8 @@ class Truncated : public ExitClassifierMethod {
  public:
   std::vector<OperatingPoint> operating_points() const override { return {{"full", nlohmann::json::object()}}; }
   void predict(const Batch& batch, const OperatingPoint&, std::vector<Prediction>& out) override {
-    ConfidenceRule never_early(2.0);
-    predict_with_rule(batch, never_early, out);
+    LastExitRule last_exit;
+    predict_with_rule(batch, last_exit, out);
   }
 
  protected:

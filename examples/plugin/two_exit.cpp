@@ -10,13 +10,28 @@
 #include <memory>
 #include <vector>
 
+#include "greenbench/bert/exit_classifier_method.h"
+#include "greenbench/error.h"
 #include "greenbench/plugin.h"
-#include "model/exit_classifier_method.h"
-#include "util/error.h"
 
 namespace two_exit {
 
 using namespace greenbench;
+
+// Leaves at the middle exit when the calibrated top probability reaches the
+// threshold (the engine lets the last exit answer the rest). A threshold of 1
+// sends everyone on: float softmax can round a top probability to exactly 1.
+class ThresholdRule : public ExitRule {
+ public:
+  explicit ThresholdRule(double threshold) : threshold_(threshold) {}
+  torch::Tensor should_exit(int, const torch::Tensor& probs, const torch::Tensor&) override {
+    if (threshold_ >= 1.0) return torch::zeros({probs.size(0)}, torch::kBool);
+    return std::get<0>(probs.max(1)).ge(threshold_);
+  }
+
+ private:
+  double threshold_;
+};
 
 class TwoExit : public ExitClassifierMethod {
  public:
@@ -31,7 +46,7 @@ class TwoExit : public ExitClassifierMethod {
   }
 
   void predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) override {
-    ConfidenceRule rule(point.setting.at("threshold").get<double>());
+    ThresholdRule rule(point.setting.at("threshold").get<double>());
     predict_with_rule(batch, rule, out);
   }
 

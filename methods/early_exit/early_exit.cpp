@@ -14,10 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "greenbench/bert/exit_classifier_method.h"
+#include "greenbench/bert/quantizable_linear.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "model/exit_classifier_method.h"
-#include "model/quantizable_linear.h"
-#include "util/error.h"
+#include "methods/early_exit/exit_rules.h"
 
 namespace greenbench {
 namespace {

@@ -8,9 +8,10 @@
 #include <chrono>
 
 #include "gemm_reference.h"
+#include "greenbench/bert/bert.h"
+#include "greenbench/bert/exit_engine.h"
 #include "measure/flops.h"
-#include "model/bert.h"
-#include "model/exit_inference.h"
+#include "methods/early_exit/exit_rules.h"
 
 namespace greenbench::microbench {
 namespace {

@@ -6,10 +6,10 @@
 #include <torch/torch.h>
 
 #include "gemm_reference.h"
+#include "greenbench/bert/bert.h"
 #include "measure/energy_meter.h"
 #include "measure/latency.h"
 #include "measure/papi_counters.h"
-#include "model/bert.h"
 #include "run/phase_meters.h"
 
 namespace greenbench::microbench {

@@ -15,9 +15,9 @@
 #include <torch/torch.h>
 
 #include "gemm_reference.h"
+#include "greenbench/bert/bert.h"
+#include "greenbench/bert/quantizable_linear.h"
 #include "measure/flops.h"
-#include "model/bert.h"
-#include "model/quantizable_linear.h"
 
 namespace greenbench::microbench {
 namespace {

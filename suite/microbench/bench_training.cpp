@@ -4,9 +4,9 @@
 #include <torch/torch.h>
 
 #include "gemm_reference.h"
+#include "greenbench/bert/precision.h"
+#include "greenbench/bert/trainer.h"
 #include "measure/flops.h"
-#include "train/precision.h"
-#include "train/trainer.h"
 
 namespace greenbench::microbench {
 namespace {

@@ -8,8 +8,8 @@
 #include <random>
 #include <tuple>
 
+#include "greenbench/bert/precision.h"
 #include "measure/flops.h"
-#include "train/precision.h"
 
 namespace greenbench::microbench {
 namespace {

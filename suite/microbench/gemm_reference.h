@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "data/batching.h"
-#include "model/bert_config.h"
+#include "greenbench/bert_config.h"
 
 namespace greenbench::microbench {
 

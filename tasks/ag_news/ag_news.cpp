@@ -6,8 +6,7 @@
 
 #include "common/file_task.h"
 #include "data/csv.h"
-#include "task_factories.h"
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {
@@ -90,6 +89,8 @@ class AgNewsTask : public FileTask {
 
 }  // namespace
 
-std::unique_ptr<Task> make_ag_news_task() { return std::make_unique<AgNewsTask>(); }
+void register_task_ag_news(TaskRegistry& registry) {
+  registry.add([] { return std::make_unique<AgNewsTask>(); });
+}
 
 }  // namespace greenbench

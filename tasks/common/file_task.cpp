@@ -6,7 +6,7 @@
 
 #include "data/csv.h"
 #include "data/json_fields.h"
-#include "util/error.h"
+#include "greenbench/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {

@@ -9,8 +9,7 @@
 
 #include "common/file_task.h"
 #include "data/csv.h"
-#include "task_factories.h"
-#include "util/error.h"
+#include "greenbench/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {
@@ -158,6 +157,8 @@ class ImdbTask : public FileTask {
 
 }  // namespace
 
-std::unique_ptr<Task> make_imdb_task() { return std::make_unique<ImdbTask>(); }
+void register_task_imdb(TaskRegistry& registry) {
+  registry.add([] { return std::make_unique<ImdbTask>(); });
+}
 
 }  // namespace greenbench

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "common/file_task.h"
-#include "task_factories.h"
 
 namespace greenbench {
 namespace {
@@ -42,6 +41,8 @@ class MnliTask : public FileTask {
 
 }  // namespace
 
-std::unique_ptr<Task> make_mnli_task() { return std::make_unique<MnliTask>(); }
+void register_task_mnli(TaskRegistry& registry) {
+  registry.add([] { return std::make_unique<MnliTask>(); });
+}
 
 }  // namespace greenbench

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "common/file_task.h"
-#include "task_factories.h"
 
 namespace greenbench {
 namespace {
@@ -38,6 +37,8 @@ class SnliTask : public FileTask {
 
 }  // namespace
 
-std::unique_ptr<Task> make_snli_task() { return std::make_unique<SnliTask>(); }
+void register_task_snli(TaskRegistry& registry) {
+  registry.add([] { return std::make_unique<SnliTask>(); });
+}
 
 }  // namespace greenbench

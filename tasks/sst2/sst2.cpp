@@ -8,8 +8,7 @@
 
 #include "common/file_task.h"
 #include "data/csv.h"
-#include "task_factories.h"
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {
@@ -81,6 +80,8 @@ class Sst2Task : public FileTask {
 
 }  // namespace
 
-std::unique_ptr<Task> make_sst2_task() { return std::make_unique<Sst2Task>(); }
+void register_task_sst2(TaskRegistry& registry) {
+  registry.add([] { return std::make_unique<Sst2Task>(); });
+}
 
 }  // namespace greenbench

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core_fixtures.h"
+#include "data/batching.h"
 #include "run/runner.h"
 
 namespace greenbench::core_test {

@@ -17,6 +17,7 @@
 #include "baselines/bow/lazy_adam.h"
 #include "checkpoint_round_trip.h"
 #include "core_fixtures.h"
+#include "data/batching.h"
 #include "greenbench/registry.h"
 #include "measure/flops.h"
 #include "run/runner.h"

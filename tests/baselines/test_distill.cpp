@@ -9,13 +9,13 @@
 
 #include <cmath>
 
+#include "baselines/distill/distillation.h"
 #include "checkpoint_round_trip.h"
 #include "core_fixtures.h"
+#include "greenbench/bert/trainer.h"
 #include "greenbench/registry.h"
 #include "measure/flops.h"
 #include "run/runner.h"
-#include "train/distillation.h"
-#include "train/trainer.h"
 
 using namespace greenbench;
 using namespace greenbench::core_test;

@@ -9,12 +9,13 @@
 
 #include "checkpoint_round_trip.h"
 #include "core_fixtures.h"
+#include "data/batching.h"
+#include "greenbench/bert/exit_classifier_method.h"
+#include "greenbench/bert/layer_subset.h"
+#include "greenbench/bert/trainer.h"
 #include "greenbench/registry.h"
 #include "measure/flops.h"
-#include "model/exit_classifier_method.h"
-#include "model/layer_subset.h"
 #include "run/runner.h"
-#include "train/trainer.h"
 
 using namespace greenbench;
 using namespace greenbench::core_test;

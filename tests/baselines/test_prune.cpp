@@ -9,17 +9,18 @@
 
 #include <algorithm>
 
+#include "baselines/prune/magnitude_prune.h"
+#include "baselines/prune/structured_prune.h"
+#include "baselines/prune/unit_importance.h"
 #include "checkpoint_round_trip.h"
 #include "core_fixtures.h"
+#include "data/batching.h"
+#include "greenbench/bert/exit_engine.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
 #include "measure/flops.h"
-#include "measure/operator_flops.h"
-#include "model/exit_inference.h"
-#include "model/magnitude_prune.h"
-#include "model/structured_prune.h"
-#include "model/unit_importance.h"
 #include "run/runner.h"
-#include "util/error.h"
+#include "support/operator_flops.h"
 
 using namespace greenbench;
 using namespace greenbench::core_test;
@@ -100,13 +101,13 @@ TEST_CASE("a pruned model's analytic FLOPs equal the matrix products LibTorch ex
   std::vector<double> temperatures(static_cast<size_t>(pruned->num_exits()), 1.0);
   for (int64_t i = 0; i < 3; ++i) {
     Batch one = collate(set, {i});
-    ConfidenceRule never_early(2.0);
+    LastExitRule last_exit;
     std::vector<Prediction> out;
     double counted = 0;
     {
       torch::NoGradGuard no_grad;
       OperatorFlopCounter counter;
-      predict_with_exits(pruned, one, temperatures, never_early, out);
+      predict_with_exits(pruned, one, temperatures, last_exit, out);
       counted = counter.flops();
     }
     const double analytic = instance_flops(pruned->config, static_cast<int>(set.ids[static_cast<size_t>(i)].size()),

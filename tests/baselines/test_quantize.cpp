@@ -7,10 +7,12 @@
 #include <catch2/catch.hpp>
 
 #include "core_fixtures.h"
+#include "data/batching.h"
+#include "greenbench/bert/base_model.h"
+#include "greenbench/bert/quantizable_linear.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "model/quantizable_linear.h"
 #include "run/runner.h"
-#include "util/error.h"
 
 using namespace greenbench;
 using namespace greenbench::core_test;
@@ -232,9 +234,9 @@ TEST_CASE("the quantize baseline: fp32 and int8 points on one model, same FLOPs,
 TEST_CASE("the shared standard model is trained once per task, and each caller gets its own copy", "[runner]") {
   SmallRun f;
   PreparedTask prepared = prepare_task("sst2", f.settings);
-  BaseModel first = shared_standard_model(prepared, f.settings);
+  BaseModel first = shared_base_model(prepared, f.settings);
   CHECK(first.provenance["trained_inside_this_run"] == true);
-  BaseModel second = shared_standard_model(prepared, f.settings);
+  BaseModel second = shared_base_model(prepared, f.settings);
   CHECK(second.provenance["trained_inside_this_run"] == false);
   CHECK(second.provenance["config_hash"] == first.provenance["config_hash"]);
   CHECK(same_parameters(*first.model, *second.model));
@@ -242,7 +244,7 @@ TEST_CASE("the shared standard model is trained once per task, and each caller g
     torch::NoGradGuard no_grad;
     first.model->parameters().front().add_(1.0);
   }
-  BaseModel third = shared_standard_model(prepared, f.settings);
+  BaseModel third = shared_base_model(prepared, f.settings);
   CHECK(same_parameters(*second.model, *third.model));
   CHECK_FALSE(same_parameters(*first.model, *third.model));
   CHECK(first.temperatures.size() == 1);

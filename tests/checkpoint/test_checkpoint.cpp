@@ -14,11 +14,11 @@
 #include <algorithm>
 #include <random>
 
-#include "model/bert.h"
-#include "model/checkpoint.h"
+#include "greenbench/bert/bert.h"
+#include "greenbench/bert/checkpoint.h"
+#include "greenbench/error.h"
 #include "model/safetensors.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 using namespace greenbench;

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <string>
 
+#include "greenbench/error.h"
 #include "model/checkpoint_manifest.h"
 #include "support/temp_dir.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 using namespace greenbench;

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "data/batching.h"
+#include "greenbench/bert/bert.h"
+#include "greenbench/bert_config.h"
 #include "measure/blas_info.h"
-#include "model/bert.h"
-#include "model/bert_config.h"
 #include "run/runner.h"
 #include "support/temp_dir.h"
 #include "util/progress.h"

@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "core_fixtures.h"
-#include "train/calibration.h"
+#include "greenbench/bert/calibration.h"
 
 using namespace greenbench;
 using namespace greenbench::core_test;

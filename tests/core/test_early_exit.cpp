@@ -19,7 +19,10 @@
 #include <sstream>
 
 #include "core_fixtures.h"
-#include "model/exit_inference.h"
+#include "data/batching.h"
+#include "greenbench/bert/exit_engine.h"
+#include "greenbench/bert/trainer.h"
+#include "methods/early_exit/exit_rules.h"
 #include "trained_model.h"
 
 using namespace greenbench;

@@ -2,7 +2,7 @@
 // BERT-base at 128 tokens (the 24*h^2 + 4*s*h per token per layer of
 // METHODS.md, about 22 GFLOPs for 12 layers) and a small odd-shaped config,
 // with [CLS] and mean pooling; and against an independent count of the matrix
-// products LibTorch executed (measure/operator_flops.h) over several shapes.
+// products LibTorch executed (support/operator_flops.h) over several shapes.
 #include <torch/torch.h>
 // LibTorch's logging defines a one-argument CHECK; Catch's must win.
 #undef CHECK
@@ -12,10 +12,11 @@
 #include <random>
 
 #include "data/batching.h"
+#include "greenbench/bert/exit_engine.h"
+#include "greenbench/bert_config.h"
 #include "measure/flops.h"
-#include "measure/operator_flops.h"
-#include "model/bert_config.h"
-#include "model/exit_inference.h"
+#include "methods/early_exit/exit_rules.h"
+#include "support/operator_flops.h"
 
 using namespace greenbench;
 

@@ -10,7 +10,8 @@
 #include <string>
 
 #include "core_fixtures.h"
-#include "model/bert.h"
+#include "data/batching.h"
+#include "greenbench/bert/bert.h"
 
 using namespace greenbench;
 using namespace greenbench::core_test;

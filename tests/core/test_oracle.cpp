@@ -8,8 +8,9 @@
 #include <catch2/catch.hpp>
 
 #include "core_fixtures.h"
+#include "greenbench/bert/exit_classifier_method.h"
+#include "greenbench/bert/trainer.h"
 #include "measure/flops.h"
-#include "model/exit_classifier_method.h"
 #include "trained_model.h"
 
 using namespace greenbench;

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "core_fixtures.h"
+#include "data/batching.h"
 #include "model/encoder_transfer.h"
 #include "run/pretrained_encoder.h"
 #include "run/runner.h"

@@ -11,8 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "greenbench/bert/base_model.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "util/error.h"
 
 using namespace greenbench;
 namespace fs = std::filesystem;
@@ -76,4 +77,36 @@ TEST_CASE("registering a name twice is refused", "[registry]") {
   CHECK(registry.all().size() == method_registry().all().size());
   MethodInfo copy = registry.get("standard");
   CHECK_THROWS_AS(registry.add(copy), Error);
+}
+
+TEST_CASE("exactly one method provides the base model, and the harness asks it by that flag", "[registry]") {
+  // Built in, the standard model is the one others build on.
+  CHECK(method_registry().base_model_provider().name == "standard");
+  int providers = 0;
+  for (const auto& m : method_registry().all()) providers += m.provides_base_model ? 1 : 0;
+  CHECK(providers == 1);
+
+  // A second provider is refused, naming the first.
+  MethodRegistry registry;
+  register_builtin_methods(registry);
+  MethodInfo second = registry.get("truncated");
+  second.name = "another_base";
+  second.provides_base_model = true;
+  CHECK_THROWS_WITH(registry.add(second), Catch::Contains("'standard'") && Catch::Contains("already does"));
+
+  // With none registered, asking for it is a clear error, not a crash.
+  MethodRegistry empty;
+  CHECK_THROWS_WITH(empty.base_model_provider(), Catch::Contains("no registered method provides the base model"));
+
+  // A method that is not the provider refuses to hand over a model.
+  CHECK_THROWS_AS(method_registry().get("bow").make()->provide_base_model(), Error);
+}
+
+TEST_CASE("methods say whether they read training overrides from their config", "[registry]") {
+  // The exit-classifier engine's methods and distillation read "train"; bow does not.
+  for (const char* name : {"standard", "truncated", "early_exit", "quantize", "distill"}) {
+    INFO(name);
+    CHECK(method_registry().get(name).make()->takes_train_overrides());
+  }
+  CHECK_FALSE(method_registry().get("bow").make()->takes_train_overrides());
 }

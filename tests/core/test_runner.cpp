@@ -17,12 +17,13 @@
 #include <set>
 
 #include "core_fixtures.h"
+#include "data/batching.h"
+#include "greenbench/bert/bert.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
 #include "measure/flops.h"
-#include "model/bert.h"
 #include "record/run_record.h"
 #include "run/runner.h"
-#include "util/error.h"
 #include "util/progress.h"
 #include "util/sha256.h"
 

@@ -14,10 +14,10 @@
 #include <fstream>
 
 #include "core_fixtures.h"
+#include "greenbench/bert/fused_adamw.h"
+#include "greenbench/bert/precision.h"
+#include "greenbench/bert/trainer.h"
 #include "support/temp_dir.h"
-#include "train/fused_adamw.h"
-#include "train/precision.h"
-#include "train/trainer.h"
 
 using namespace greenbench;
 using namespace greenbench::core_test;

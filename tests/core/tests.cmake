@@ -10,6 +10,7 @@ greenbench_test(test_core SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_oracle.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_calibration.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_flops.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/support/operator_flops.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_trainer.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_pretraining.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/core/test_runner.cpp

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core_fixtures.h"
-#include "train/calibration.h"
-#include "train/trainer.h"
+#include "greenbench/bert/calibration.h"
+#include "greenbench/bert/trainer.h"
 
 namespace greenbench::core_test {
 

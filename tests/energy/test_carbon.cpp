@@ -2,8 +2,8 @@
 // that keeps training, model selection and inference apart.
 #include <catch2/catch.hpp>
 
+#include "greenbench/error.h"
 #include "measure/carbon.h"
-#include "util/error.h"
 
 using namespace greenbench;
 

@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "data/fetch.h"
+#include "greenbench/error.h"
 #include "greenbench/task.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 namespace fs = std::filesystem;

@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_support.h"
+#include "greenbench/bert/trainer.h"
 #include "greenbench/registry.h"
 #include "run/runner.h"
-#include "train/trainer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace greenbench;

@@ -9,13 +9,13 @@
 #include <mutex>
 #include <thread>
 
+#include "greenbench/error.h"
 #include "leaderboard/coalescer.h"
 #include "leaderboard/ingest_server.h"
 #include "leaderboard/submit_client.h"
 #include "leaderboard/token.h"
 #include "support.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 using namespace greenbench;
 using namespace greenbench::testing;

@@ -16,7 +16,7 @@ step "cmake --install $build --prefix $prefix"
 "$cmake_bin" --install "$build" --prefix "$prefix" > "$work/install.log" || { cat "$work/install.log"; fail "install"; }
 [ -x "$prefix/bin/greenbench" ] || fail "no $prefix/bin/greenbench"
 for f in lib/cmake/greenbench/greenbenchConfig.cmake lib/cmake/greenbench/greenbenchConfigVersion.cmake \
-         include/greenbench/plugin.h include/greenbench/model/exit_classifier_method.h include/greenbench/util/error.h; do
+         include/greenbench/plugin.h include/greenbench/bert/exit_classifier_method.h include/greenbench/error.h; do
   [ -f "$prefix/$f" ] || fail "the install has no $f"
 done
 

@@ -9,8 +9,8 @@
 
 #include <string>
 
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "util/error.h"
 
 using namespace greenbench;
 using Catch::Matchers::Contains;

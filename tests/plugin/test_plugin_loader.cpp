@@ -14,12 +14,12 @@
 #include <fstream>
 #include <string>
 
+#include "greenbench/error.h"
 #include "greenbench/plugin.h"
 #include "greenbench/registry.h"
 #include "run/plugin_loader.h"
 #include "run/runner.h"
 #include "support/temp_dir.h"
-#include "util/error.h"
 #include "util/progress.h"
 
 using namespace greenbench;
@@ -31,7 +31,8 @@ namespace {
 // The message load_plugin refuses `path` with; fails the test if it loads.
 std::string refusal(const std::string& path, MethodRegistry& registry) {
   try {
-    load_plugin(path, registry);
+    TaskRegistry tasks;
+    load_plugin(path, registry, tasks);
   } catch (const Error& e) {
     return e.what();
   }
@@ -99,17 +100,19 @@ TEST_CASE("a plugin whose registration throws is refused with its message", "[pl
   check_refused(TEST_PLUGIN_THROWING_REGISTRATION, "its registration failed: the probe's lookup table is missing");
 }
 
-TEST_CASE("a plugin that registers no method is refused", "[plugin]") {
-  check_refused(TEST_PLUGIN_EMPTY_REGISTRATION, "registered no methods");
+TEST_CASE("a plugin that registers neither a method nor a task is refused", "[plugin]") {
+  check_refused(TEST_PLUGIN_EMPTY_REGISTRATION, "registered no methods and no tasks");
 }
 
 TEST_CASE("a good plugin adds its method with its family, marked as coming from its file", "[plugin]") {
   MethodRegistry registry = with_builtins();
+  TaskRegistry tasks;
   const size_t builtin_count = registry.all().size();
-  const LoadedPlugin loaded = load_plugin(TEST_PLUGIN_GOOD, registry);
+  const LoadedPlugin loaded = load_plugin(TEST_PLUGIN_GOOD, registry, tasks);
   const std::string file = fs::absolute(TEST_PLUGIN_GOOD).lexically_normal().string();
   CHECK(loaded.path == file);
   CHECK(loaded.methods == std::vector<std::string>{"plugin_probe"});
+  CHECK(loaded.tasks == std::vector<std::string>{"plugin_lines"});
   REQUIRE(registry.all().size() == builtin_count + 1);
   const MethodInfo& info = registry.get("plugin_probe");
   CHECK(info.family == "baseline");
@@ -121,17 +124,55 @@ TEST_CASE("a good plugin adds its method with its family, marked as coming from 
   CHECK(method->operating_points().size() == 1);
 }
 
+TEST_CASE("a plugin's task is registered, marked as coming from its file, and reads its data", "[plugin]") {
+  MethodRegistry registry = with_builtins();
+  TaskRegistry tasks;
+  register_builtin_tasks(tasks);
+  const size_t builtin_count = tasks.names().size();
+  load_plugin(TEST_PLUGIN_GOOD, registry, tasks);
+  const std::string file = fs::absolute(TEST_PLUGIN_GOOD).lexically_normal().string();
+  REQUIRE(tasks.names().size() == builtin_count + 1);
+  CHECK(tasks.names().back() == "plugin_lines");
+  CHECK(tasks.origin("plugin_lines") == file);
+  CHECK(tasks.origin("sst2").empty());
+  testing::TempDir dir("plugin-task");
+  testing::write_file(dir / "train.tsv", "a fine day\t1\na grey day\t0\n");
+  const auto task = tasks.make("plugin_lines");
+  CHECK(task->has_split(dir.path(), "train"));
+  CHECK_FALSE(task->has_split(dir.path(), "dev"));
+  const Split split = task->load_split(dir.path(), "train");
+  REQUIRE(split.examples.size() == 2);
+  CHECK(split.examples[1].text_a == "a grey day");
+  CHECK(split.examples[1].label == 0);
+
+  SECTION("a plugin task whose name is taken is refused, both registries unchanged") {
+    testing::TempDir copies("plugin");
+    fs::copy_file(file, copies / "copy.so");
+    MethodRegistry fresh = with_builtins();  // its method is new here; its task is not
+    const auto names_before = tasks.names();
+    try {
+      load_plugin(copies / "copy.so", fresh, tasks);
+      FAIL("the clashing task was accepted");
+    } catch (const Error& e) {
+      CHECK_THAT(e.what(), Contains("its task 'plugin_lines' clashes with the one already registered from plugin " + file));
+    }
+    CHECK(tasks.names() == names_before);
+    CHECK_THROWS_AS(fresh.get("plugin_probe"), Error);
+  }
+}
+
 TEST_CASE("the same plugin file given twice is loaded once", "[plugin]") {
   const std::string file = fs::absolute(TEST_PLUGIN_GOOD).lexically_normal().string();
   testing::TempDir dir("plugin");
   // Another spelling of the same file: through a symlink.
   fs::create_symlink(file, dir / "link.so");
   MethodRegistry registry = with_builtins();
-  load_plugin(TEST_PLUGIN_GOOD, registry);
+  TaskRegistry tasks;
+  load_plugin(TEST_PLUGIN_GOOD, registry, tasks);
   const auto before = names(registry);
   for (const std::string& again : {std::string(TEST_PLUGIN_GOOD), dir / "link.so"}) {
     INFO(again);
-    const LoadedPlugin loaded = load_plugin(again, registry);
+    const LoadedPlugin loaded = load_plugin(again, registry, tasks);
     CHECK(loaded.methods == std::vector<std::string>{"plugin_probe"});
     CHECK(names(registry) == before);
     CHECK(registry.origin("plugin_probe") == file);
@@ -144,7 +185,8 @@ TEST_CASE("a plugin method whose name is taken is refused, naming where the firs
     testing::TempDir dir("plugin");
     fs::copy_file(file, dir / "copy.so");
     MethodRegistry registry = with_builtins();
-    load_plugin(TEST_PLUGIN_GOOD, registry);
+    TaskRegistry tasks;
+    load_plugin(TEST_PLUGIN_GOOD, registry, tasks);
     const auto before = names(registry);
     const std::string message = refusal(dir / "copy.so", registry);
     INFO(message);
@@ -168,7 +210,7 @@ TEST_CASE("a plugin method whose name is taken is refused, naming where the firs
 TEST_CASE("a plugin's method trains and is evaluated by the runner, which records its family", "[plugin]") {
   torch::set_num_threads(1);
   ProgressBar::set_enabled(false);
-  load_plugin(TEST_PLUGIN_GOOD, method_registry());
+  load_plugin(TEST_PLUGIN_GOOD, method_registry(), task_registry());
 
   testing::TempDir dir("plugin-run");
   std::string train = "sentence\tlabel\n", dev = train;

@@ -8,11 +8,11 @@
 #include <filesystem>
 #include <string>
 
+#include "greenbench/error.h"
 #include "record/config_hash.h"
 #include "record/record_path.h"
 #include "record/run_record.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 using namespace greenbench;
 using Catch::Matchers::Contains;

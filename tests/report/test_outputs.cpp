@@ -15,13 +15,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "report/leaderboard_data.h"
+#include "greenbench/error.h"
 #include "record/record_reader.h"
+#include "report/leaderboard_data.h"
 #include "report/site_builder.h"
 #include "run/merge_records.h"
 #include "support/temp_dir.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 using namespace greenbench;
 using namespace greenbench::testing;

@@ -13,10 +13,10 @@
 
 #include "core_fixtures.h"
 #include "greenbench/registry.h"
+#include "record/record_validation.h"
 #include "report/expected_validation.h"
 #include "report/leaderboard_data.h"
 #include "report/pareto.h"
-#include "record/record_validation.h"
 #include "report/site_builder.h"
 #include "report/svg_plot.h"
 #include "run/runner.h"

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
 #include "measure/blas_info.h"
 #include "run/runner.h"
@@ -22,7 +23,6 @@
 #include "run/suite_runner.h"
 #include "support/temp_dir.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/progress.h"
 
 using namespace greenbench;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <set>
 
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
 #include "run/cluster_jobs.h"
 #include "run/merge_records.h"
@@ -19,7 +20,6 @@
 #include "run/suite_runner.h"
 #include "support/temp_dir.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 using namespace greenbench;
 using Catch::Matchers::Contains;

@@ -5,7 +5,7 @@
 
 #include "data/csv.h"
 #include "fixture.h"
-#include "util/error.h"
+#include "greenbench/error.h"
 
 using namespace greenbench;
 using Fields = std::vector<std::string>;

@@ -18,8 +18,8 @@
 #include "data/csv.h"
 #include "data/roles.h"
 #include "fixture.h"
+#include "greenbench/error.h"
 #include "greenbench/task.h"
-#include "util/error.h"
 
 using namespace greenbench;
 using Catch::Matchers::Contains;

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "fixture.h"
+#include "greenbench/error.h"
 #include "greenbench/task.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 using namespace greenbench;
@@ -47,7 +47,7 @@ DataFormatError format_error(Body body) {
 }  // namespace
 
 TEST_CASE("registry lists the five tasks in order with their labels", "[tasks][registry]") {
-  auto tasks = builtin_tasks();
+  auto tasks = registered_tasks();
   REQUIRE(tasks.size() == 5);
   std::vector<std::string> names;
   for (const auto& task : tasks) names.push_back(task->name());

@@ -125,7 +125,7 @@ TEST_CASE("real data: roles on the shared layout report on dev and carve train",
 
 TEST_CASE("bench: time to load each real train split", "[.bench]") {
   if (!shared_data_present()) return;
-  for (const auto& task : builtin_tasks()) {
+  for (const auto& task : registered_tasks()) {
     const std::string folder = std::string(GREENBENCH_SHARED_DATA) + "/" + task->name();
     if (!task->has_split(folder, "train")) continue;
     task->load_split(folder, "train");  // warm the page cache: time parsing, not the disk

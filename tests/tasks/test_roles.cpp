@@ -8,8 +8,8 @@
 
 #include "data/roles.h"
 #include "fixture.h"
+#include "greenbench/error.h"
 #include "greenbench/task.h"
-#include "util/error.h"
 
 using namespace greenbench;
 using greenbench::testing::TempDir;

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "text_data.h"
 #include "text/basic_tokenizer.h"
 #include "text/vocab_builder.h"
 #include "text/wordpiece.h"
+#include "text_data.h"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "greenbench/error.h"
 #include "text/vocab.h"
-#include "util/error.h"
 
 namespace fs = std::filesystem;
 using greenbench::Vocab;

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "text_data.h"
+#include "greenbench/error.h"
 #include "text/basic_tokenizer.h"
 #include "text/vocab_builder.h"
 #include "text/wordpiece.h"
-#include "util/error.h"
+#include "text_data.h"
 
 using greenbench::BasicTokenizer;
 using greenbench::BertTokenizer;

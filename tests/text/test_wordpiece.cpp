@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "greenbench/error.h"
 #include "text/wordpiece.h"
-#include "util/error.h"
 
 using greenbench::BertTokenizer;
 using greenbench::Encoding;

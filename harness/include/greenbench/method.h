@@ -10,19 +10,19 @@
 #include <string>
 #include <vector>
 
-#include "data/batching.h"
+#include "greenbench/batch.h"
+#include "greenbench/bert_config.h"
 #include "greenbench/model_shape.h"
-#include "model/bert_config.h"
-#include "train/trainer.h"
+#include "greenbench/train_options.h"
 
 namespace greenbench {
 
-/// A trained model a method builds on (quantize, prune, a distillation teacher).
-struct BaseModel {
-  BertClassifier model{nullptr};     ///< the method's own copy, free to change
-  std::vector<double> temperatures;  ///< one per exit, as calibrated
-  nlohmann::json provenance;         ///< the run that trained it and what that cost
-};
+/// The trained model other methods build on, and the encoder pretraining
+/// starts: both BERT, so defined by the BERT-method kit
+/// (greenbench/bert/base_model.h, greenbench/bert/bert.h); a method that
+/// uses them includes those.
+struct BaseModel;
+class BertModel;
 
 /// What the harness hands a method to train on.
 struct MethodContext {
@@ -32,11 +32,12 @@ struct MethodContext {
   BertConfig model_config;     ///< the suite's backbone shape (size, vocab, labels); exits are the method's to set
   TrainOptions train_options;  ///< the suite's defaults; a method may override from its config
   nlohmann::json config;       ///< the method's own settings (defaults merged in)
-  /// The standard model (one exit, last layer) trained with the suite's
-  /// settings on this task: trained on first call, then shared by every
-  /// method in the process that builds on it. Its cost stays in its own
-  /// record; the provenance says which.
-  std::function<BaseModel()> standard_model;
+  /// The base model, trained by the method registered as providing it
+  /// (MethodInfo::provides_base_model; built in: the standard model, one
+  /// exit at the last layer) with the suite's settings on this task: trained
+  /// on first call, then shared by every method in the process that builds
+  /// on it. Its cost stays in its own record; the provenance says which.
+  std::function<BaseModel()> base_model;
   /// Starts a new model's encoder from the suite's pretrained one (embeddings
   /// and as many layers as it has) when the settings ask for pretraining, and
   /// returns its provenance for the record; otherwise leaves it and returns
@@ -82,6 +83,13 @@ class Method {
   virtual void load(const std::string& dir, const nlohmann::json& config) = 0;
   /// Extra analysis on the test set for the record (per-exit accuracy, oracle); may be empty.
   virtual nlohmann::json analyse(const EncodedSet& test) { (void)test; return nlohmann::json::object(); }
+  /// Only for the method registered with provides_base_model: a copy of its
+  /// trained model and temperatures for the methods that build on it (the
+  /// harness fills in the provenance). Throws greenbench::Error by default.
+  virtual BaseModel provide_base_model() const;
+  /// True when the method reads a "train" object of TrainOptions overrides
+  /// from its config, so the harness checks its keys and ranges.
+  virtual bool takes_train_overrides() const { return false; }
 };
 
 }  // namespace greenbench

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "model/bert_config.h"
+#include "greenbench/bert_config.h"
 
 namespace greenbench {
 

@@ -20,6 +20,9 @@ struct MethodInfo {
   std::string description;  ///< one line for `greenbench methods`
   nlohmann::json default_config;
   std::function<std::unique_ptr<Method>()> make;
+  /// The method whose trained model others build on (MethodContext::base_model):
+  /// exactly one registered method says so; it implements provide_base_model().
+  bool provides_base_model = false;
 };
 
 class MethodRegistry {
@@ -37,6 +40,8 @@ class MethodRegistry {
   /// file. Throws like get().
   const std::string& origin(const std::string& name) const;
   const std::vector<MethodInfo>& all() const { return methods_; }
+  /// The method that provides the base model; throws greenbench::Error when none does.
+  const MethodInfo& base_model_provider() const;
 
  private:
   std::vector<MethodInfo> methods_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,9 +54,43 @@ class Task {
   virtual Split load_split(const std::string& task_dir, const std::string& split) const = 0;
 };
 
-/// Every built-in task, in a fixed order (ag_news, imdb, sst2, snli, mnli).
-std::vector<std::unique_ptr<Task>> builtin_tasks();
-/// The built-in task called `name`; throws greenbench::Error listing the known names.
+/// The task registry. Built-in tasks (one folder each under tasks/) are
+/// registered by explicit calls from a generated file (cmake/GreenbenchTasks.cmake),
+/// a plugin's by GREENBENCH_PLUGIN_TASKS (greenbench/plugin.h).
+class TaskRegistry {
+ public:
+  using Factory = std::function<std::unique_ptr<Task>()>;
+  /// Adds the task `make` builds, under its name(). `origin`: empty for a
+  /// built-in task, else the plugin file. Throws greenbench::Error on a
+  /// duplicate name (naming both origins), on a name that is not lower-case
+  /// letters, digits and '_' starting with a letter (it names data folders
+  /// and record files), and on no factory or one that returns nothing.
+  void add(Factory make, std::string origin = "");
+  /// A new instance of task `name`; throws greenbench::Error listing the known names.
+  std::unique_ptr<Task> make(const std::string& name) const;
+  /// Every registered name: the built-in ones in a fixed order, then plugins'.
+  const std::vector<std::string>& names() const { return names_; }
+  /// The factory registered for `name`; throws like make().
+  const Factory& factory(const std::string& name) const;
+  /// Where `name` comes from: empty when built in, else the plugin file.
+  const std::string& origin(const std::string& name) const;
+
+ private:
+  size_t index_of(const std::string& name) const;
+  std::vector<std::string> names_;
+  std::vector<Factory> factories_;  ///< parallel to names_
+  std::vector<std::string> origins_;
+};
+
+/// Generated: calls every built-in task folder's register_task_<name>.
+void register_builtin_tasks(TaskRegistry& registry);
+
+/// The process-wide registry with the built-in tasks in it.
+TaskRegistry& task_registry();
+
+/// Every registered task, in the registry's order (built in: ag_news, imdb, sst2, snli, mnli).
+std::vector<std::unique_ptr<Task>> registered_tasks();
+/// The registered task called `name`; throws greenbench::Error listing the known names.
 std::unique_ptr<Task> make_task(const std::string& name);
 
 }  // namespace greenbench

@@ -10,13 +10,11 @@
 namespace greenbench {
 namespace {
 
-const std::vector<std::string> kAllTasks = {"ag_news", "imdb", "sst2", "snli", "mnli"};
-
 int list_tasks(const std::string& data_flag) {
   const std::string root = resolve_data_root(data_flag);
   std::printf("data folder: %s\n\n", root.c_str());
   std::printf("%-8s %-10s %-42s %s\n", "task", "name", "labels", "splits found");
-  for (const auto& task : builtin_tasks()) {
+  for (const auto& task : registered_tasks()) {
     std::string labels, found;
     for (const auto& l : task->label_names()) labels += (labels.empty() ? "" : ", ") + l;
     const std::string dir = root + "/" + task->name();
@@ -30,7 +28,7 @@ int list_tasks(const std::string& data_flag) {
 }
 
 std::vector<std::string> expand_tasks(const std::vector<std::string>& names) {
-  if (names.empty() || (names.size() == 1 && names[0] == "all")) return kAllTasks;
+  if (names.empty() || (names.size() == 1 && names[0] == "all")) return task_registry().names();
   for (const auto& n : names) make_task(n);  // validates early, with the list of known tasks
   return names;
 }

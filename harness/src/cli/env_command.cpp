@@ -6,11 +6,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "greenbench/bert/precision.h"
 #include "measure/energy_meter.h"
 #include "measure/papi_counters.h"
 #include "measure/provenance.h"
 #include "run/build_info.h"
-#include "train/precision.h"
 
 namespace greenbench {
 namespace {

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

@@ -17,6 +17,7 @@
 #include "cli/run_commands.h"
 #include "cli/suite_commands.h"
 #include "greenbench/registry.h"
+#include "greenbench/task.h"
 #include "measure/blas_info.h"
 #include "run/build_info.h"
 #include "run/plugin_loader.h"
@@ -29,7 +30,7 @@ namespace {
 // A suite sets the defaults; parsing again lets the flags given win. Plugins
 // load first, so a suite can name their methods.
 void apply_suite_defaults(CLI::App& app, const SuiteDefaults& d, std::vector<std::string>& plugins, int argc, char** argv) {
-  for (const auto& path : plugins) load_plugin(path, method_registry());
+  for (const auto& path : plugins) load_plugin(path, method_registry(), task_registry());
   plugins.clear();
   *d.suite = load_suite(d.suite_name);
   apply_suite_settings(d.suite->settings, *d.settings, d.suite->source);
@@ -89,7 +90,7 @@ int main(int argc, char** argv) {
   ProgressBar::set_enabled(!quiet);
 
   try {
-    for (const auto& path : plugins) load_plugin(path, method_registry());
+    for (const auto& path : plugins) load_plugin(path, method_registry(), task_registry());
     for (auto& group : groups) {
       if (group->parsed()) return group->run(std::vector<std::string>(argv, argv + argc));
     }

@@ -3,12 +3,12 @@
 #include <cstdio>
 
 #include "cli/settings_options.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
 #include "model/checkpoint_manifest.h"
 #include "report/task_table.h"
 #include "run/suite_runner.h"
 #include "settings/settings_validation.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {
@@ -26,7 +26,7 @@ int list_methods() {
 
 // The table of a finished record and where it was written.
 void print_record(const std::string& task, const nlohmann::json& record) {
-  std::printf("%s", format_task_table(task, {record}).c_str());
+  std::printf("%s", format_task_table(task, {record}, method_registry().base_model_provider().name).c_str());
   std::printf("record: %s\n", record["path"].get<std::string>().c_str());
 }
 

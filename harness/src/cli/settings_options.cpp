@@ -7,9 +7,9 @@
 #include <variant>
 
 #include "data/roles.h"
+#include "greenbench/bert/precision.h"
 #include "settings/settings_table.h"
 #include "settings/settings_validation.h"
-#include "train/precision.h"
 
 namespace greenbench {
 namespace {

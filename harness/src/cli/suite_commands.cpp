@@ -5,12 +5,12 @@
 #include <tuple>
 
 #include "cli/settings_options.h"
+#include "greenbench/error.h"
 #include "report/site_builder.h"
 #include "run/cluster_jobs.h"
 #include "run/merge_records.h"
 #include "run/suite_runner.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <map>
 
+#include "greenbench/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace greenbench {
 

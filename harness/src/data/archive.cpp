@@ -15,7 +15,7 @@
 #include <set>
 
 #include "data/fetch.h"
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench::detail {
 namespace {

@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

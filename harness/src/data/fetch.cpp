@@ -10,8 +10,8 @@
 
 #include "data/archive.h"
 #include "data/http_download.h"
+#include "greenbench/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {

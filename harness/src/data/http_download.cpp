@@ -22,7 +22,7 @@
 #include <mutex>
 #include <thread>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 #include "util/progress.h"
 #include "util/sha256.h"
 

@@ -18,7 +18,7 @@
 #include <utility>
 #include <vector>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

@@ -16,9 +16,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "greenbench/error.h"
 #include "leaderboard/coalescer.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

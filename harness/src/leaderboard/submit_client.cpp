@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "greenbench/error.h"
 #include "measure/sysfs_file.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

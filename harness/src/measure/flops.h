@@ -7,8 +7,8 @@
 // embedding sum: there each added element counts 1 FLOP.
 #pragma once
 
+#include "greenbench/bert_config.h"
 #include "greenbench/model_shape.h"
-#include "model/bert_config.h"
 
 namespace greenbench {
 

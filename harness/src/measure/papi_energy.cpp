@@ -5,8 +5,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "greenbench/error.h"
 #include "measure/papi_library.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

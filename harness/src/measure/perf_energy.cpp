@@ -11,8 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "greenbench/error.h"
 #include "measure/sysfs_file.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "greenbench/error.h"
 #include "measure/sysfs_file.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

@@ -1,10 +1,10 @@
-#include "model/bert.h"
+#include "greenbench/bert/bert.h"
 
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

@@ -1,9 +1,9 @@
-#include "model/bert_config.h"
+#include "greenbench/bert_config.h"
 
 #include <algorithm>
 #include <map>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

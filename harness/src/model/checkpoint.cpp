@@ -1,12 +1,12 @@
-#include "model/checkpoint.h"
+#include "greenbench/bert/checkpoint.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 
+#include "greenbench/error.h"
 #include "model/safetensors.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {

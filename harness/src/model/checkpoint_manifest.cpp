@@ -5,8 +5,8 @@
 #include <map>
 #include <vector>
 
+#include "greenbench/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {

@@ -1,4 +1,4 @@
-#include "model/dropout.h"
+#include "greenbench/bert/dropout.h"
 
 #include <ATen/Parallel.h>
 

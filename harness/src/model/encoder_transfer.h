@@ -2,7 +2,7 @@
 // layers, as the paper's truncated baselines start from BERT's first k layers.
 #pragma once
 
-#include "model/bert.h"
+#include "greenbench/bert/bert.h"
 
 namespace greenbench {
 

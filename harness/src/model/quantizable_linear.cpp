@@ -1,4 +1,4 @@
-#include "model/quantizable_linear.h"
+#include "greenbench/bert/quantizable_linear.h"
 
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <dlfcn.h>
@@ -13,7 +13,7 @@
 #error "quantizable_linear.cpp must not be compiled with -ffast-math"
 #endif
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "greenbench/model_shape.h"
 #include "measure/flops.h"
-#include "run/settings_validation.h"
+#include "settings/settings_validation.h"
 
 namespace greenbench {
 namespace {

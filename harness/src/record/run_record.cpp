@@ -3,9 +3,9 @@
 // struct's stays in `extra`, untouched, and is written back as it was.
 #include "record/run_record.h"
 
+#include "greenbench/error.h"
 #include "record/record_json.h"
 #include "record/record_reader.h"
-#include "util/error.h"
 
 namespace greenbench {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

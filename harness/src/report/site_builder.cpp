@@ -3,9 +3,9 @@
 #include <filesystem>
 #include <regex>
 
+#include "greenbench/error.h"
 #include "report/replaceable_folder.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 #ifndef GREENBENCH_WEB_DIST
 #define GREENBENCH_WEB_DIST ""

@@ -6,12 +6,13 @@
 
 namespace greenbench {
 
-std::string task_table_text(const std::string& task, const std::vector<RunRecord>& records) {
+std::string task_table_text(const std::string& task, const std::vector<RunRecord>& records,
+                            const std::string& reference_method) {
   double base_flops = 0, base_wall = 0, base_latency = 0;
   // Median batch-1 latency of a point, in ms; 0 when it was not measured.
   auto latency_ms = [](const OperatingPointRecord& point) { return 1000 * point.latency_p50_seconds().value_or(0.0); };
   for (const auto& r : records) {
-    if (r.method.name == "standard") {
+    if (r.method.name == reference_method) {
       const OperatingPointRecord& full = r.operating_points.back();
       base_flops = full.flops_per_instance;
       base_wall = full.ms_per_instance.value_or(0);
@@ -63,10 +64,11 @@ std::string task_table_text(const std::string& task, const std::vector<RunRecord
   return out.str();
 }
 
-std::string format_task_table(const std::string& task, const std::vector<nlohmann::json>& records) {
+std::string format_task_table(const std::string& task, const std::vector<nlohmann::json>& records,
+                              const std::string& reference_method) {
   std::vector<RunRecord> typed;
   for (const auto& r : records) typed.push_back(RunRecord::from_json(r));
-  return task_table_text(task, typed);
+  return task_table_text(task, typed, reference_method);
 }
 
 }  // namespace greenbench

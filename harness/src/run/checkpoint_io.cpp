@@ -1,11 +1,11 @@
 // Checkpoint folders of trained methods: saved with the method's weights,
 // the vocabulary and run.json (task, method, config, settings, training),
 // then SHA256SUMS over every file; read back only after every file checks out.
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
 #include "model/checkpoint_manifest.h"
 #include "run/runner.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace greenbench {
 

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

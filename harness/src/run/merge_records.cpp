@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "greenbench/error.h"
 #include "record/record_reader.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

@@ -9,6 +9,9 @@
 #include <numeric>
 #include <random>
 
+#include "data/batching.h"
+#include "greenbench/bert/precision.h"
+#include "greenbench/error.h"
 #include "measure/flops.h"
 #include "measure/latency.h"
 #include "measure/papi_counters.h"
@@ -16,9 +19,7 @@
 #include "run/phase_meters.h"
 #include "run/run_record_builder.h"
 #include "run/runner.h"
-#include "train/precision.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

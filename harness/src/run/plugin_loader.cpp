@@ -2,11 +2,12 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 
+#include "greenbench/error.h"
 #include "greenbench/plugin.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {
@@ -37,9 +38,32 @@ std::vector<std::string> methods_from(const std::string& file, const MethodRegis
   return methods;
 }
 
+// The same for tasks.
+std::vector<std::string> tasks_from(const std::string& file, const TaskRegistry& registry) {
+  std::vector<std::string> tasks;
+  std::error_code ec;
+  for (const auto& name : registry.names()) {
+    const std::string& origin = registry.origin(name);
+    if (!origin.empty() && fs::equivalent(origin, file, ec)) tasks.push_back(name);
+  }
+  return tasks;
+}
+
+// Runs one of the plugin's registration functions, naming the plugin when it throws.
+template <typename Register, typename Registry>
+void run_registration(const std::string& who, Register register_function, Registry& staged) {
+  try {
+    register_function(staged);
+  } catch (const std::exception& e) {
+    throw Error(who + "its registration failed: " + e.what());
+  } catch (...) {
+    throw Error(who + "its registration failed with an exception that is not a std::exception");
+  }
+}
+
 }  // namespace
 
-LoadedPlugin load_plugin(const std::string& path, MethodRegistry& registry) {
+LoadedPlugin load_plugin(const std::string& path, MethodRegistry& registry, TaskRegistry& task_registry) {
   // Absolute, so that dlopen opens this file and never searches the library path.
   const std::string file = fs::absolute(path).lexically_normal().string();
   const std::string who = "plugin " + file + ": ";
@@ -48,7 +72,10 @@ LoadedPlugin load_plugin(const std::string& path, MethodRegistry& registry) {
   if (fs::is_directory(file, ec)) throw Error(who + "is a folder; expected a shared library (.so)");
   // Loaded once per registry: the CLI reads its --plugin options again after a
   // suite has set its defaults, and a second registration would clash with the first.
-  if (auto already = methods_from(file, registry); !already.empty()) return {file, std::move(already)};
+  {
+    LoadedPlugin already{file, methods_from(file, registry), tasks_from(file, task_registry)};
+    if (!already.methods.empty() || !already.tasks.empty()) return already;
+  }
 
   // RTLD_NOW: a plugin needing a symbol this greenbench lacks fails here, not
   // mid-run. RTLD_LOCAL: two plugins' own symbols cannot collide. The handle
@@ -81,14 +108,12 @@ LoadedPlugin load_plugin(const std::string& path, MethodRegistry& registry) {
   // The plugin registers into a registry of its own first, so that a refusal
   // leaves `registry` as it was.
   MethodRegistry staged;
-  try {
-    register_methods(staged);
-  } catch (const std::exception& e) {
-    throw Error(who + "its registration failed: " + e.what());
-  } catch (...) {
-    throw Error(who + "its registration failed with an exception that is not a std::exception");
-  }
-  if (staged.all().empty()) throw Error(who + "registered no methods");
+  run_registration(who, register_methods, staged);
+  TaskRegistry staged_tasks;
+  if (auto* register_tasks =
+          reinterpret_cast<PluginRegisterTasksFunction>(find_symbol(handle, kPluginRegisterTasksSymbol)))
+    run_registration(who, register_tasks, staged_tasks);
+  if (staged.all().empty() && staged_tasks.names().empty()) throw Error(who + "registered no methods and no tasks");
   for (const auto& info : staged.all()) {
     for (const auto& existing : registry.all()) {
       if (existing.name != info.name) continue;
@@ -98,10 +123,22 @@ LoadedPlugin load_plugin(const std::string& path, MethodRegistry& registry) {
     }
   }
 
-  LoadedPlugin loaded{file, {}};
+  for (const auto& name : staged_tasks.names()) {
+    if (std::find(task_registry.names().begin(), task_registry.names().end(), name) == task_registry.names().end())
+      continue;
+    const std::string& origin = task_registry.origin(name);
+    throw Error(who + "its task '" + name + "' clashes with the one already registered " +
+                (origin.empty() ? "(built in)" : "from plugin " + origin) + "; rename it in the plugin");
+  }
+
+  LoadedPlugin loaded{file, {}, {}};
   for (const auto& info : staged.all()) {
     loaded.methods.push_back(info.name);
     registry.add(info, file);
+  }
+  for (const auto& name : staged_tasks.names()) {
+    loaded.tasks.push_back(name);
+    task_registry.add(staged_tasks.factory(name), file);
   }
   return loaded;
 }

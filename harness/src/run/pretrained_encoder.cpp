@@ -3,11 +3,11 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "model/checkpoint.h"
+#include "greenbench/bert/checkpoint.h"
+#include "greenbench/bert/precision.h"
+#include "greenbench/error.h"
 #include "model/encoder_transfer.h"
 #include "train/mlm_pretraining.h"
-#include "train/precision.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "model/bert.h"
+#include "greenbench/bert/bert.h"
 #include "run/runner.h"
 
 namespace greenbench {

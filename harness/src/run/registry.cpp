@@ -1,6 +1,6 @@
 #include "greenbench/registry.h"
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {
@@ -35,6 +35,12 @@ void MethodRegistry::add(MethodInfo info, std::string origin) {
       message += ": first " + describe_origin(origins_[i]) + ", then " + describe_origin(origin);
     throw Error(message);
   }
+  if (info.provides_base_model) {
+    for (size_t i = 0; i < methods_.size(); ++i)
+      if (methods_[i].provides_base_model)
+        throw Error(where + ": says it provides the base model, but '" + methods_[i].name + "' (" +
+                    describe_origin(origins_[i]) + ") already does; exactly one method may");
+  }
   methods_.push_back(std::move(info));
   origins_.push_back(std::move(origin));
 }
@@ -47,6 +53,12 @@ const MethodInfo& MethodRegistry::get(const std::string& name) const {
   }
   throw Error("unknown method '" + name + "'; known methods: " + known +
               " (see `greenbench methods`; a plugin's methods are known once it is loaded with --plugin PATH)");
+}
+
+const MethodInfo& MethodRegistry::base_model_provider() const {
+  for (const auto& m : methods_)
+    if (m.provides_base_model) return m;
+  throw Error("no registered method provides the base model that quantize, prune and distill build on");
 }
 
 const std::string& MethodRegistry::origin(const std::string& name) const {

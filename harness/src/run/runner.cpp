@@ -1,6 +1,6 @@
 // The runner's settings and a run's identity (its merged config and config
 // hash, its record's path), and training a method under the phase meters,
-// with the standard model shared by the methods that build on it. Preparing
+// with the base model shared by the methods that build on it. Preparing
 // a task, evaluating a method into its record and checkpoint folders have
 // files of their own (task_preparation.cpp, method_evaluation.cpp,
 // run_record_builder.cpp, checkpoint_io.cpp).
@@ -8,14 +8,14 @@
 
 #include <cstdio>
 
+#include "greenbench/bert/base_model.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
-#include "model/exit_classifier_method.h"
 #include "record/record_path.h"
 #include "run/phase_meters.h"
 #include "run/pretrained_encoder.h"
-#include "run/settings_validation.h"
 #include "settings/hashed_settings.h"
-#include "util/error.h"
+#include "settings/settings_validation.h"
 
 namespace greenbench {
 
@@ -88,7 +88,7 @@ TrainedMethod train_method(PreparedTask& p, const std::string& method_name, cons
   train_options.progress_label = p.task->name() + " " + method_name + " train";
   MethodContext context{p.task->name(), p.train, p.calibration,
                         s.backbone(num_labels, p.tokenizer->vocab().size()), train_options, t.config, {}, {}};
-  context.standard_model = [&p, &s] { return shared_standard_model(p, s); };
+  context.base_model = [&p, &s] { return shared_base_model(p, s); };
   context.initialize_encoder = [&p, &s](BertModel& encoder) { return initialize_from_pretrained(p, s, encoder); };
   t.config_hash = run_config_hash(p, method_name, t.config, s);
   PhaseMeters meters(s.measure.energy_options());
@@ -105,21 +105,19 @@ TrainedMethod train_method(PreparedTask& p, const std::string& method_name, cons
   return t;
 }
 
-BaseModel shared_standard_model(PreparedTask& p, const RunSettings& s) {
-  const bool trained_here = !p.standard;
+BaseModel shared_base_model(PreparedTask& p, const RunSettings& s) {
+  const std::string& provider = method_registry().base_model_provider().name;
+  const bool trained_here = !p.base;
   if (trained_here) {
-    std::fprintf(stderr, "%s: training the standard model that other methods build on\n", p.task->name().c_str());
-    p.standard = std::make_shared<TrainedMethod>(train_method(p, "standard", nlohmann::json::object(), s));
+    std::fprintf(stderr, "%s: training the %s model that other methods build on\n", p.task->name().c_str(),
+                 provider.c_str());
+    p.base = std::make_shared<TrainedMethod>(train_method(p, provider, nlohmann::json::object(), s));
   }
-  auto* engine = dynamic_cast<ExitClassifierMethod*>(p.standard->method.get());
-  if (!engine) throw Error("the standard method is not built on the exit-classifier engine");
-  BaseModel base;
-  base.model = clone_classifier(engine->model());
-  base.temperatures = engine->temperatures();
-  base.provenance = {{"method", "standard"},
-                     {"config_hash", p.standard->config_hash},
-                     {"record", record_path(p.task->name(), "standard", p.standard->config_hash, s)},
-                     {"train_and_calibrate_seconds", p.standard->training.value("train_and_calibrate_seconds", 0.0)},
+  BaseModel base = p.base->method->provide_base_model();
+  base.provenance = {{"method", provider},
+                     {"config_hash", p.base->config_hash},
+                     {"record", record_path(p.task->name(), provider, p.base->config_hash, s)},
+                     {"train_and_calibrate_seconds", p.base->training.value("train_and_calibrate_seconds", 0.0)},
                      {"trained_inside_this_run", trained_here},
                      {"note", trained_here ? "trained inside this run's training phase, whose meters include its cost"
                                            : "trained by an earlier run in this process; its cost is in that run's record"}};

@@ -14,15 +14,16 @@
 
 #include "data/batching.h"
 #include "data/roles.h"
+#include "greenbench/bert/base_model.h"
+#include "greenbench/bert/trainer.h"
+#include "greenbench/bert_config.h"
 #include "greenbench/method.h"
 #include "greenbench/task.h"
 #include "measure/carbon.h"
 #include "measure/energy_meter.h"
-#include "model/bert_config.h"
 #include "record/config_hash.h"
 #include "text/wordpiece.h"
 #include "train/mlm_pretraining.h"
-#include "train/trainer.h"
 
 namespace greenbench {
 
@@ -83,9 +84,9 @@ struct PreparedTask {
   std::unique_ptr<BertTokenizer> tokenizer;
   EncodedSet train, calibration, test;
   nlohmann::json info;  ///< the record's "task" block
-  /// The standard model trained on this task in this process, shared with
-  /// methods that build on it (MethodContext::standard_model).
-  std::shared_ptr<struct TrainedMethod> standard;
+  /// The base model (MethodInfo::provides_base_model) trained on this task in
+  /// this process, shared with methods that build on it (MethodContext::base_model).
+  std::shared_ptr<struct TrainedMethod> base;
   /// The pretrained encoder, when the settings ask for one (pretrained on first use).
   std::shared_ptr<struct PretrainedEncoder> pretrained;
 };
@@ -126,9 +127,10 @@ LatencySample latency_sample(const EncodedSet& test, int count, uint64_t seed);
 TrainedMethod train_method(PreparedTask& prepared, const std::string& method_name, const nlohmann::json& config,
                            const RunSettings& settings);
 
-/// The standard model of this task and settings for methods that build on
-/// it: trained on first use and kept in `prepared`, then copied per caller.
-BaseModel shared_standard_model(PreparedTask& prepared, const RunSettings& settings);
+/// The base model of this task and settings for methods that build on it,
+/// from the method that provides it: trained on first use and kept in
+/// `prepared`, then copied per caller.
+BaseModel shared_base_model(PreparedTask& prepared, const RunSettings& settings);
 
 /// Evaluates every operating point on the test role; writes and returns the
 /// record. Throws, writing nothing, when the test role is empty.

@@ -6,12 +6,12 @@
 #include <set>
 #include <random>
 
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
 #include "greenbench/task.h"
 #include "settings/settings_table.h"
 #include "settings/settings_validation.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {

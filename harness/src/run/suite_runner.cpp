@@ -6,14 +6,15 @@
 #include <filesystem>
 #include <memory>
 
+#include "greenbench/bert/precision.h"
+#include "greenbench/error.h"
+#include "greenbench/registry.h"
 #include "record/record_path.h"
 #include "record/record_validation.h"
 #include "record/run_record.h"
 #include "report/task_table.h"
-#include "run/settings_validation.h"
-#include "train/precision.h"
+#include "settings/settings_validation.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {
@@ -81,7 +82,7 @@ std::string reuse_problem(const std::string& text, const PreparedTask& prepared,
 
 // A run whose record already exists (same config hash and seed) and checks
 // out is read back, not redone; a record that does not is moved aside and the
-// run redone. The standard model stays in `prepared` for the methods that
+// run redone. The base model (the standard one) stays in `prepared` for the methods that
 // build on it (quantize, prune, distillation); when its record is reused, its
 // checkpoint is loaded if there is one and it verifies (else it is moved
 // aside), else those methods train it again inside their own runs.
@@ -91,7 +92,8 @@ nlohmann::json run_or_reuse(PreparedTask& prepared, const SuiteMethod& run, cons
   const std::string path = record_path(prepared.task->name(), run.method, hash, s);
   const std::string checkpoint =
       checkpoint_dir.empty() ? "" : checkpoint_dir + "/" + prepared.task->name() + "/" + run.method + "-" + hash;
-  const bool shared_standard = run.method == "standard" && run.config.empty();
+  // The base model other methods build on is kept for them when it runs with its defaults.
+  const bool shared_base = method_registry().get(run.method).provides_base_model && run.config.empty();
   if (fs::exists(path)) {
     nlohmann::json record;
     std::string problem;
@@ -103,9 +105,9 @@ nlohmann::json run_or_reuse(PreparedTask& prepared, const SuiteMethod& run, cons
     if (problem.empty()) {
       std::fprintf(stderr, "%s %s: reusing %s\n", prepared.task->name().c_str(), run.method.c_str(), path.c_str());
       record["path"] = path;
-      if (shared_standard && !checkpoint.empty() && fs::exists(checkpoint + "/run.json")) {
+      if (shared_base && !checkpoint.empty() && fs::exists(checkpoint + "/run.json")) {
         try {
-          prepared.standard = std::make_shared<TrainedMethod>(load_trained(checkpoint));
+          prepared.base = std::make_shared<TrainedMethod>(load_trained(checkpoint));
         } catch (const std::exception& e) {
           move_aside(checkpoint, "checkpoint", e.what());
         }
@@ -118,7 +120,7 @@ nlohmann::json run_or_reuse(PreparedTask& prepared, const SuiteMethod& run, cons
   auto trained = std::make_shared<TrainedMethod>(train_method(prepared, run.method, run.config, s));
   if (!checkpoint.empty()) save_trained(prepared, *trained, s, checkpoint);
   nlohmann::json record = evaluate_method(prepared, *trained, s);
-  if (shared_standard) prepared.standard = trained;
+  if (shared_base) prepared.base = trained;
   ++result.ran;
   return record;
 }
@@ -170,7 +172,7 @@ SuiteRunResult run_suite(const Suite& suite, const RunSettings& base, const Suit
     std::vector<nlohmann::json> records;
     for (const auto& run : suite.methods) records.push_back(run_or_reuse(prepared, run, s, options.checkpoint_dir, result));
     if (options.print_tables) {
-      std::printf("%s\n", format_task_table(unit.label(), records).c_str());
+      std::printf("%s\n", format_task_table(unit.label(), records, method_registry().base_model_provider().name).c_str());
       std::fflush(stdout);
     }
     result.records.insert(result.records.end(), records.begin(), records.end());

@@ -5,12 +5,13 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "data/batching.h"
+#include "greenbench/error.h"
 #include "greenbench/registry.h"
 #include "record/config_hash.h"
 #include "run/runner.h"
-#include "run/settings_validation.h"
+#include "settings/settings_validation.h"
 #include "text/vocab_builder.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

@@ -9,7 +9,6 @@
 #include <optional>
 
 #include "greenbench/registry.h"
-#include "model/exit_classifier_method.h"
 #include "settings/settings_table.h"
 #include "settings/settings_validation.h"
 
@@ -131,12 +130,11 @@ void check_train_object(const Json& train, const std::string& where) {
   }
 }
 
-// Training reads a "train" object of TrainOptions overrides in the shared
-// exit-classifier engine (ExitClassifierMethod::train) and in distillation.
+// A method reads a "train" object of TrainOptions overrides when its
+// defaults have one or it says so (the exit-classifier engine, distillation).
 bool takes_train_overrides(const MethodInfo& info) {
-  if (info.name == "distill" || info.default_config.contains("train")) return true;
-  const std::unique_ptr<Method> probe = info.make();
-  return dynamic_cast<ExitClassifierMethod*>(probe.get()) != nullptr;
+  if (info.default_config.contains("train")) return true;
+  return info.make()->takes_train_overrides();
 }
 
 }  // namespace

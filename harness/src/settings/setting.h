@@ -15,8 +15,8 @@
 #include <variant>
 #include <vector>
 
+#include "greenbench/error.h"
 #include "run/runner.h"
-#include "util/error.h"
 
 namespace greenbench {
 

@@ -8,6 +8,7 @@
 // hash keeps it, its range or choices, its meaning (errors) and help (--help).
 // The hash paths must not move: they are the JSON of every config hash and
 // record made so far (tests/core/test_config_hash.cpp pins it).
+#include "greenbench/bert_config.h"
 #include "settings/settings_table.h"
 
 #include <limits>
@@ -60,6 +61,8 @@ std::vector<Setting> make_table() {
   const AllowedRange learning_rate = numbers(0, 1, true);
   const AllowedRange any_seed = integers(0, kUint64Max);
   const AllowedRange subsample = integers(0, kUint64Max);
+  std::string preset_list;  // the presets BertConfig knows, for --size's help
+  for (const auto& name : BertConfig::preset_names()) preset_list += (preset_list.empty() ? "" : ", ") + name;
   std::vector<Row> rows = {
       // Where things go: no prediction depends on them.
       Row("results", cli, FIELD(results_dir)).meaning("results folder").help("where records are written"),
@@ -69,7 +72,7 @@ std::vector<Setting> make_table() {
       Row("vocab_file", cli, FIELD(vocab_file)).old("vocab").hashed("/vocab_file").meaning("pretrained vocabulary file")
           .help("a pretrained vocab.txt (default: learn one from the training split)"),
       Row("model_size", both, FIELD(model_size)).old("size").hashed("/model_size").meaning("model size preset")
-          .help("model size preset: tiny, mini, small, medium, base, large"),
+          .help("model size preset: " + preset_list),
       Row("num_layers", both, FIELD(num_layers)).old("layers").hashed("/num_layers").range(integers(0, kMaxLayers))
           .meaning("encoder layers (0: the size preset's)").help("override the preset's number of layers (0: keep)"),
       Row("pooling", both, FIELD(pooling)).hashed("/pooling").choices({"cls", "mean"})

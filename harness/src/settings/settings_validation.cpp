@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "model/bert_config.h"
+#include "greenbench/bert_config.h"
 #include "settings/settings_table.h"
 
 namespace greenbench {

@@ -25,8 +25,8 @@
 
 #include <array>
 
+#include "greenbench/error.h"
 #include "text/unicode.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

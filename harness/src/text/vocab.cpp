@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "greenbench/error.h"
 #include "util/atomic_file.h"
-#include "util/error.h"
 #include "util/sha256.h"
 
 namespace greenbench {

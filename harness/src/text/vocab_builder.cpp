@@ -17,10 +17,10 @@
 #include <queue>
 #include <unordered_map>
 
+#include "greenbench/error.h"
 #include "text/basic_tokenizer.h"
 #include "text/string_table.h"
 #include "text/unicode.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
+#include "greenbench/error.h"
 #include "text/string_table.h"
 #include "text/unicode.h"
-#include "util/error.h"
 
 namespace greenbench {
 

@@ -1,4 +1,4 @@
-#include "train/calibration.h"
+#include "greenbench/bert/calibration.h"
 
 #include <cmath>
 

@@ -1,10 +1,10 @@
-#include "train/fused_adamw.h"
+#include "greenbench/bert/fused_adamw.h"
 
 #include <ATen/Parallel.h>
 
 #include <cmath>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 

@@ -8,9 +8,10 @@
 #include <stdexcept>
 #include <unordered_set>
 
-#include "train/fused_adamw.h"
-#include "train/precision.h"
-#include "train/trainer.h"
+#include "data/batching.h"
+#include "greenbench/bert/fused_adamw.h"
+#include "greenbench/bert/precision.h"
+#include "greenbench/bert/trainer.h"
 #include "util/progress.h"
 
 namespace greenbench {

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "data/batching.h"
-#include "model/bert.h"
-#include "train/trainer.h"
+#include "greenbench/bert/bert.h"
+#include "greenbench/bert/trainer.h"
 
 namespace greenbench {
 

@@ -1,13 +1,13 @@
-#include "train/precision.h"
+#include "greenbench/bert/precision.h"
 
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include <atomic>
 
+#include "greenbench/error.h"
 #include "measure/blas_info.h"
 #include "util/cpu_flags.h"
-#include "util/error.h"
 
 namespace greenbench {
 namespace {

@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

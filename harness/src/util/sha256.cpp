@@ -5,7 +5,7 @@
 #include <fstream>
 #include <vector>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 

@@ -1,5 +1,5 @@
 // A plugin as built against another greenbench, one that speaks plugin API
-// version THIS_API_VERSION + 6 (7 today): the entry points are written out by
+// version THIS_API_VERSION + 6 (8 today): the entry points are written out by
 // hand so the version can differ from this greenbench's. The loader must
 // refuse it before calling its register function.
 #include <cstdlib>

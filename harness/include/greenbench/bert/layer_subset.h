@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "model/bert.h"
+#include "greenbench/bert/bert.h"
 
 namespace greenbench {
 

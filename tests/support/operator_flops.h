@@ -1,4 +1,4 @@
-// Counts the FLOPs of the matrix products LibTorch actually executes, from
+// A test instrument: counts the FLOPs of the matrix products LibTorch actually executes, from
 // the operand shapes a RecordFunction callback sees at each aten::mm, addmm,
 // bmm and baddbmm call on this thread. It knows nothing of BERT, so it is an
 // independent check of the analytic count in measure/flops.h. Meant for fp32

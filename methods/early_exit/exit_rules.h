@@ -1,28 +1,18 @@
-// Batched early-exit inference: run the encoder one layer at a time; after
-// each exit, the instances whose rule fires leave the batch, and the batch is
-// re-padded to its longest remaining instance, so the remaining work shrinks.
-// Every instance's result equals running it alone (batch size 1).
+// The exit rules of early exit: after each exit, which of the still-running
+// instances leave there. Confidence is the paper's (Schwartz et al. 2020);
+// entropy (DeeBERT) and patience (PABEE) are its peers, run on the same
+// trained model so that the curves compare the rules alone. The engine that
+// runs them is greenbench/bert/exit_engine.h.
 #pragma once
 
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <vector>
 
-#include "data/batching.h"
-#include "greenbench/method.h"
-#include "model/bert.h"
+#include "greenbench/bert/exit_engine.h"
 
 namespace greenbench {
-
-/// Decides, after an exit, which of the still-running instances stop there.
-class ExitRule {
- public:
-  virtual ~ExitRule() = default;
-  /// probs: calibrated probabilities [b,C] of the active instances at exit
-  /// `exit_index`; rows: their row numbers in the original batch [b].
-  /// Returns bool [b], true where the instance exits now.
-  virtual torch::Tensor should_exit(int exit_index, const torch::Tensor& probs, const torch::Tensor& rows) = 0;
-};
 
 /// Schwartz et al. 2020: exit when the calibrated max probability reaches the
 /// threshold. A threshold of 1 or more means full depth for every instance.
@@ -69,10 +59,5 @@ class PatienceRule : public ExitRule {
   std::vector<int64_t> previous_label_;
   std::vector<int> counter_;
 };
-
-/// Runs `batch` through `model`, fills out[i] for batch row i. temperatures
-/// has one entry per exit (1.0: uncalibrated). The last exit always answers.
-void predict_with_exits(BertClassifier& model, const Batch& batch, const std::vector<double>& temperatures,
-                        ExitRule& rule, std::vector<Prediction>& out);
 
 }  // namespace greenbench

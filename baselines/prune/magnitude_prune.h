@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "model/bert.h"
+#include "greenbench/bert/bert.h"
 
 namespace greenbench {
 

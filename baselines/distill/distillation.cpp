@@ -1,4 +1,4 @@
-#include "train/distillation.h"
+#include "baselines/distill/distillation.h"
 
 #include <stdexcept>
 #include <string>

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "greenbench/bert/bert.h"
+#include "greenbench/bert/calibration.h"
 #include "greenbench/method.h"
-#include "model/bert.h"
-#include "train/calibration.h"
 
 namespace greenbench {
 

@@ -1,8 +1,9 @@
-#include "model/exit_classifier_method.h"
+#include "greenbench/bert/exit_classifier_method.h"
 
+#include "greenbench/bert/checkpoint.h"
+#include "greenbench/bert/trainer.h"
+#include "greenbench/error.h"
 #include "measure/flops.h"
-#include "model/checkpoint.h"
-#include "util/error.h"
 
 namespace greenbench {
 
@@ -51,6 +52,14 @@ void ExitClassifierMethod::load(const std::string& dir, const nlohmann::json& co
   } catch (const std::exception& e) {  // ours, or nlohmann's for a malformed entry
     throw Error(dir + ": activation_ranges: " + e.what());
   }
+}
+
+BaseModel ExitClassifierMethod::provide_base_model() const {
+  if (!model_) throw Error("provide_base_model: the model is not trained or loaded yet");
+  BaseModel base;
+  base.model = clone_classifier(model_);
+  base.temperatures = temperatures_;
+  return base;
 }
 
 void ExitClassifierMethod::predict_with_rule(const Batch& batch, ExitRule& rule, std::vector<Prediction>& out) {

@@ -11,9 +11,9 @@
 
 #include <vector>
 
+#include "baselines/prune/structured_prune.h"
 #include "data/batching.h"
-#include "model/bert.h"
-#include "model/structured_prune.h"
+#include "greenbench/bert/bert.h"
 
 namespace greenbench {
 

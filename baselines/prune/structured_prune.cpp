@@ -1,9 +1,9 @@
-#include "model/structured_prune.h"
+#include "baselines/prune/structured_prune.h"
 
 #include <algorithm>
 #include <string>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

@@ -1,4 +1,4 @@
-#include "measure/operator_flops.h"
+#include "support/operator_flops.h"
 
 #include <cstring>
 

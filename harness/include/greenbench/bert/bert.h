@@ -9,9 +9,11 @@
 
 #include <vector>
 
-#include "model/bert_config.h"
-#include "model/dropout.h"
-#include "model/quantizable_linear.h"
+#include "greenbench/batch.h"
+#include "greenbench/bert/dropout.h"
+#include "greenbench/bert/quantizable_linear.h"
+#include "greenbench/bert/version.h"
+#include "greenbench/bert_config.h"
 
 namespace greenbench {
 
@@ -106,11 +108,6 @@ struct BertModelImpl : torch::nn::Module {
   std::vector<BertLayer> layers;  // typed views of encoder->layer
 };
 TORCH_MODULE(BertModel);
-
-/// A batch of model inputs; all [B,S], int64.
-struct ModelInput {
-  torch::Tensor input_ids, token_type_ids, attention_mask;
-};
 
 /// Training-time variations of a forward pass.
 struct ForwardOptions {

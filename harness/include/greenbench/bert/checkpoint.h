@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "model/bert.h"
-#include "model/bert_config.h"
+#include "greenbench/bert/bert.h"
+#include "greenbench/bert_config.h"
 
 namespace greenbench {
 

@@ -1,10 +1,10 @@
-#include "model/magnitude_prune.h"
+#include "baselines/prune/magnitude_prune.h"
 
 #include <cmath>
 #include <string>
 #include <vector>
 
-#include "util/error.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 namespace {

@@ -7,10 +7,11 @@
 #include <optional>
 #include <vector>
 
+#include "greenbench/bert/base_model.h"
+#include "greenbench/bert/bert.h"
+#include "greenbench/bert/calibration.h"
+#include "greenbench/bert/exit_engine.h"
 #include "greenbench/method.h"
-#include "model/bert.h"
-#include "model/exit_inference.h"
-#include "train/calibration.h"
 
 namespace greenbench {
 
@@ -24,6 +25,10 @@ class ExitClassifierMethod : public Method {
   ModelShape shape_at(const OperatingPoint& point) const override;
   std::string save(const std::string& dir) override;
   void load(const std::string& dir, const nlohmann::json& config) override;
+  /// A copy of the trained model and its temperatures.
+  BaseModel provide_base_model() const override;
+  /// Training reads a "train" object of TrainOptions overrides from the config.
+  bool takes_train_overrides() const override { return true; }
   BertClassifier& model() { return model_; }
   const std::vector<double>& temperatures() const { return temperatures_; }
 

@@ -1,10 +1,10 @@
-#include "model/depth_models.h"
+#include "greenbench/bert/depth_models.h"
 
 #include <algorithm>
 
-#include "model/exit_inference.h"
-#include "train/trainer.h"
-#include "util/error.h"
+#include "greenbench/bert/exit_engine.h"
+#include "greenbench/bert/trainer.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 
@@ -60,8 +60,8 @@ std::vector<OperatingPoint> DepthModels::operating_points() const {
 
 void DepthModels::predict(const Batch& batch, const OperatingPoint& point, std::vector<Prediction>& out) {
   const size_t i = index_of(point);
-  ConfidenceRule never_early(2.0);
-  predict_with_exits(models_.at(i), batch, {temperatures_.at(i)}, never_early, out);
+  LastExitRule last_exit;
+  predict_with_exits(models_.at(i), batch, {temperatures_.at(i)}, last_exit, out);
 }
 
 ModelShape DepthModels::shape_at(const OperatingPoint& point) const {

@@ -1,11 +1,12 @@
-#include "model/unit_importance.h"
+#include "baselines/prune/unit_importance.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <tuple>
 
-#include "util/error.h"
+#include "data/batching.h"
+#include "greenbench/error.h"
 
 namespace greenbench {
 

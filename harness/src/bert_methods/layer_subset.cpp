@@ -1,4 +1,4 @@
-#include "model/layer_subset.h"
+#include "greenbench/bert/layer_subset.h"
 
 #include <stdexcept>
 #include <string>
