@@ -11,9 +11,9 @@ foreach(header ${public_headers})
   file(CONFIGURE OUTPUT ${source} CONTENT "#include \"${header}\"\n#include \"${header}\"  // and a second time: include guards\n")
   add_library(api_${id} OBJECT EXCLUDE_FROM_ALL ${source})
   target_link_libraries(api_${id} PRIVATE greenbench_plugin_api)
-  add_test(NAME "api: ${header} compiles alone"
+  add_test(NAME "api:${header}"
            COMMAND ${CMAKE_COMMAND} --build ${CMAKE_BINARY_DIR} --target api_${id})
-  set_tests_properties("api: ${header} compiles alone" PROPERTIES LABELS "api" TIMEOUT 300)
+  set_tests_properties("api:${header}" PROPERTIES LABELS "api" TIMEOUT 300)
 endforeach()
 list(LENGTH public_headers header_count)
 if(header_count LESS 10)

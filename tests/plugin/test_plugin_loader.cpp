@@ -198,6 +198,7 @@ TEST_CASE("a plugin method whose name is taken is refused, naming where the firs
     MethodRegistry registry = with_builtins();
     MethodInfo taken = registry.get("standard");
     taken.name = "plugin_probe";
+    taken.provides_base_model = false;  // a copy of the standard one, which alone provides it
     registry.add(taken);
     const auto before = names(registry);
     const std::string message = refusal(TEST_PLUGIN_GOOD, registry);
