@@ -31,12 +31,18 @@ TEST_CASE("load: 200 concurrent uploads and 20 duplicates, each stored once", "[
   options.rebuild_settle = std::chrono::milliseconds(20);
   options.rebuild = [&] {
     const int now = ++rebuilding;
+    // Left on every path: reading the folder while uploads land can throw (a
+    // temp file renamed away mid-listing), and a count left raised would
+    // read as two rebuilds at once.
+    struct Leave {
+      std::atomic<int>& count;
+      ~Leave() { --count; }
+    } leave{rebuilding};
     int seen = most_at_once;
     while (now > seen && !most_at_once.compare_exchange_weak(seen, now)) {
     }
     (void)files_under(f.results);  // a rebuild reads the results folder
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    --rebuilding;
   };
   IngestServer server(options);
   server.start();
